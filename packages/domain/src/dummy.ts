@@ -1,0 +1,115 @@
+import * as v from 'valibot'
+import { parseTrackerConfig } from './config'
+import { InvalidValueError } from './errors'
+import type { MiningPerformanceTrackerPort } from './port'
+import { DEFAULT_REWARDS_LIMIT, MAX_REWARDS_LIMIT } from './port'
+import type { PoolWorkerStats } from './value-objects'
+import { hashRate, miningReward, payoutSchedule, poolStats, poolWorkerStats } from './value-objects'
+
+export const DummyTrackerConfigSchema = v.strictObject({
+  message: v.optional(
+    v.pipe(v.string(), v.description('Free text shown with the tracker')),
+    'This is a dummy performance tracker',
+  ),
+  seed: v.optional(
+    v.pipe(
+      v.number(),
+      v.safeInteger(),
+      v.description('Seed for reproducible values; random when absent'),
+    ),
+  ),
+})
+export type DummyTrackerConfig = v.InferOutput<typeof DummyTrackerConfigSchema>
+export type DummyTrackerConfigInput = v.InferInput<typeof DummyTrackerConfigSchema>
+
+export interface DummyTrackerOptions {
+  /** Clock in ms; default Date.now. */
+  now?: () => number
+}
+
+/** mulberry32: a tiny seeded PRNG, enough for reproducible demo values. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+const DAY_MS = 86_400_000
+
+export function validateRewardsLimit(limit: unknown): number {
+  if (
+    typeof limit !== 'number' ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_REWARDS_LIMIT
+  ) {
+    throw new InvalidValueError('limit', limit, `an integer from 1 to ${MAX_REWARDS_LIMIT}`)
+  }
+  return limit
+}
+
+/**
+ * A tracker with plausible made-up data (≈100 TH/s, two workers, daily rewards) for demos and
+ * tests; reproducible when `seed` is set. Like upstream's, its payout schedule is `unknown`.
+ */
+export function createDummyTracker(
+  config: DummyTrackerConfigInput = {},
+  options: DummyTrackerOptions = {},
+): MiningPerformanceTrackerPort & { readonly config: DummyTrackerConfig } {
+  const parsed = parseTrackerConfig(DummyTrackerConfigSchema, config, { adapterType: 'dummy' })
+  const random = parsed.seed === undefined ? Math.random : seededRandom(parsed.seed)
+  const now = options.now ?? Date.now
+  const between = (low: number, high: number) =>
+    Math.round((low + (high - low) * random()) * 1000) / 1000
+  const isoAgo = (ms: number) => new Date(now() - ms).toISOString()
+
+  const workers = (): PoolWorkerStats[] =>
+    ['dummy-1', 'dummy-2'].map((worker_name) =>
+      poolWorkerStats({
+        worker_name,
+        hashrate: hashRate(between(45, 55)),
+        last_share_at: isoAgo(Math.floor(random() * 30_000)),
+        valid_shares: Math.floor(between(10_000, 20_000)),
+        state: 'online',
+      }),
+    )
+
+  return {
+    config: parsed,
+    async getCurrentHashrate() {
+      return hashRate(between(90, 110))
+    },
+    async getPoolStats() {
+      return poolStats({
+        current_hashrate: hashRate(between(90, 110)),
+        average_hashrate_24h: hashRate(between(85, 105)),
+        average_hashrate_7d: hashRate(between(80, 100)),
+        unpaid_balance: 0,
+        estimated_next_payout: 0,
+        workers: workers(),
+        timestamp: new Date(now()).toISOString(),
+      })
+    },
+    async getWorkerStats() {
+      return workers()
+    },
+    async getRecentRewards(limit = DEFAULT_REWARDS_LIMIT) {
+      const count = validateRewardsLimit(limit)
+      const today = Math.floor(now() / DAY_MS) * DAY_MS
+      return Array.from({ length: count }, (_, day) =>
+        miningReward(
+          Math.floor(between(10_000, 20_000)),
+          new Date(today - day * DAY_MS).toISOString(),
+        ),
+      )
+    },
+    async getPayoutSchedule() {
+      return payoutSchedule({ frequency: 'unknown' })
+    },
+  }
+}
