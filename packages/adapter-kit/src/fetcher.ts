@@ -1,0 +1,98 @@
+import type { TrackerCallOptions } from '@edge-mining/domain'
+import { toPoolError } from './errors'
+
+/** The HTTP client surface adapters need (from `@edge-mining/http-cache`'s createHttpClient). */
+export interface JsonClient {
+  getJson(path: string, options?: { query?: Record<string, string> }): Promise<unknown>
+}
+
+/** The cache surface adapters need (from `@edge-mining/http-cache`'s createCache). */
+export interface CacheWithMeta {
+  getWithMeta<T>(
+    key: string,
+    ttlMs: number,
+    fetcher: () => Promise<T>,
+  ): Promise<{ value: T; stale: boolean; ageMs: number; source: 'cache' | 'network' }>
+}
+
+export interface PoolEndpoint<T> {
+  /** Short name, reported as the freshness `source` and used in messages (e.g. `statsnap`). */
+  name: string
+  path: string
+  query?: Record<string, string>
+  ttlMs: number
+  /** Maps a response body to domain data; throws MiningPoolResponseError for bad shapes. */
+  parse(body: unknown): T
+  /** Turns a known HTTP failure into data (e.g. Ocean's "No such user" → an empty account). */
+  recover?(error: unknown): T | undefined
+}
+
+export interface PoolFetcherOptions {
+  /** Pool name in messages: "Ocean", "Braiins Pool". */
+  pool: string
+  client: JsonClient
+  cache: CacheWithMeta
+  /** Cache key prefix: base URL plus the account identity — a hash for secrets, never the token. */
+  cacheKeyPrefix: string
+  /** Runs each network request (a pacer keeps Braiins to one request per 5 s); default: now. */
+  schedule?: <T>(task: () => Promise<T>) => Promise<T>
+}
+
+export interface PoolFetcher {
+  fetch<T>(endpoint: PoolEndpoint<T>, options?: TrackerCallOptions): Promise<T>
+}
+
+function cacheKey(prefix: string, path: string, query: Record<string, string> | undefined) {
+  const search = query ? new URLSearchParams(Object.entries(query).sort()).toString() : ''
+  return `${prefix}${path}${search ? `?${search}` : ''}`
+}
+
+/**
+ * Fetches pool endpoints through the cache: parsed data is cached (so methods sharing an
+ * endpoint share one request within its TTL), failures are mapped to domain errors, and each
+ * read reports its freshness through `options.onFreshness`.
+ */
+export function createPoolFetcher(options: PoolFetcherOptions): PoolFetcher {
+  const schedule = options.schedule ?? ((task) => task())
+  return {
+    async fetch(endpoint, callOptions) {
+      const { path, query } = endpoint
+      const load = async () => {
+        try {
+          const body = await schedule(() =>
+            options.client.getJson(path, query ? { query } : undefined),
+          )
+          return endpoint.parse(body)
+        } catch (error) {
+          const recovered = endpoint.recover?.(error)
+          if (recovered !== undefined) return recovered
+          throw error
+        }
+      }
+      try {
+        const result = await options.cache.getWithMeta(
+          cacheKey(options.cacheKeyPrefix, path, query),
+          endpoint.ttlMs,
+          load,
+        )
+        callOptions?.onFreshness?.({
+          source: endpoint.name,
+          stale: result.stale,
+          age_seconds: Math.max(0, Math.floor(result.ageMs / 1000)),
+        })
+        return result.value
+      } catch (error) {
+        throw toPoolError(error, options.pool)
+      }
+    },
+  }
+}
+
+/** Cache TTLs per kind of data (upstream's, tuned to how often pools update them). */
+export const POOL_TTL_MS = {
+  current_hashrate: 60_000,
+  pool_stats: 300_000,
+  worker_stats: 300_000,
+  recent_rewards: 600_000,
+  payout_schedule: 3_600_000,
+} as const
