@@ -67,6 +67,21 @@ describe('createSnapshot', () => {
     expect(snapshot.errors).toHaveLength(1)
   })
 
+  it('uses the account-level last share when workers have none (Ocean)', () => {
+    const ocean = poolStats({
+      workers: [poolWorkerStats({ worker_name: 'rig', state: 'online' })],
+      last_share_at: '2026-08-29T09:40:00Z',
+      timestamp: now,
+    })
+    const snapshot = createSnapshot({
+      current_hashrate: null,
+      pool_stats: ocean,
+      payout_schedule: null,
+      timestamp: now,
+    })
+    expect(snapshot.seconds_since_last_share).toBe(3600)
+  })
+
   it('treats a zero 24 h average as no baseline', () => {
     const zero = poolStats({ average_hashrate_24h: hashRate(0), timestamp: now })
     const snapshot = createSnapshot({

@@ -21,10 +21,14 @@ export interface SnapshotParts {
   errors?: readonly SnapshotError[]
 }
 
+/** Newest share of the account: its own `last_share_at` or any worker's, whichever is later. */
 function latestShareAt(stats: PoolStats | null): string | null {
   let latest: string | null = null
-  for (const worker of stats?.workers ?? []) {
-    const at = worker.last_share_at
+  const candidates = [
+    stats?.last_share_at ?? null,
+    ...(stats?.workers ?? []).map((w) => w.last_share_at),
+  ]
+  for (const at of candidates) {
     if (at !== null && (latest === null || Date.parse(at) > Date.parse(latest))) latest = at
   }
   return latest
@@ -45,7 +49,7 @@ function ratio(numerator: number | null | undefined, denominator: number | null 
 
 /**
  * Assembles a snapshot and computes the derived fields that make pool rules writable:
- * - `seconds_since_last_share`: from the newest worker `last_share_at` to `timestamp`;
+ * - `seconds_since_last_share`: from the newest share (account or worker) to `timestamp`;
  * - `hashrate_ratio_24h`: current hash rate ÷ 24 h average (null when the average is 0/unknown);
  * - `workers_online` (state online/low, or hashing when the pool gives no state) and `workers_total`;
  * - `payout_progress`: unpaid balance ÷ payout threshold (null without a threshold).

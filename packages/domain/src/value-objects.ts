@@ -58,6 +58,8 @@ export const PoolStatsSchema = v.object({
   unpaid_balance: v.nullable(SatoshiSchema),
   estimated_next_payout: v.nullable(SatoshiSchema),
   workers: v.array(PoolWorkerStatsSchema),
+  /** + Newest accepted share of the account, when the pool reports it at account level (Ocean). */
+  last_share_at: v.nullable(TimestampSchema),
   timestamp: TimestampSchema,
 })
 export type PoolStats = v.InferOutput<typeof PoolStatsSchema>
@@ -166,6 +168,7 @@ export function poolStats(input: Partial<PoolStats> & Pick<PoolStats, 'timestamp
       unpaid_balance: null,
       estimated_next_payout: null,
       workers: [],
+      last_share_at: null,
       ...input,
     },
     'pool_stats',
