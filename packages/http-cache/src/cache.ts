@@ -279,7 +279,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       const draw = random()
       const unit = Number.isFinite(draw) ? Math.min(Math.max(draw, 0), 1) : 0.5
       const base = ladderMs[step] ?? DEFAULT_LADDER_MS[0] ?? 5000
-      until = at + Math.min(base * (1 + jitterRatio * (2 * unit - 1)), maxCooldownMs)
+      until = at + Math.min(Math.round(base * (1 + jitterRatio * (2 * unit - 1))), maxCooldownMs)
     }
     const nextStep = alreadyOpen ? step : Math.min(step + 1, lastStep)
     await store.setCooldown(scope, { until, step: nextStep })
