@@ -44,7 +44,7 @@ function parseHttpDate(value: string, nowMs: number): number | undefined {
   let match = IMF_FIXDATE.exec(value)
   if (match) return utc(match[3], match[2], match[1], match[4], match[5], match[6])
   match = ASCTIME.exec(value)
-  if (match) return utc(match[7], match[1], match[2], match[3], match[4], match[5])
+  if (match) return utc(match[6], match[1], match[2], match[3], match[4], match[5])
   match = RFC_850.exec(value)
   if (match) {
     const year = expandTwoDigitYear(Number(match[3]), nowMs)
