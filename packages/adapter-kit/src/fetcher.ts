@@ -92,6 +92,7 @@ export function createPoolFetcher(options: PoolFetcherOptions): PoolFetcher {
           source: endpoint.name,
           stale: result.stale,
           age_seconds: Math.max(0, Math.floor(result.ageMs / 1000)),
+          from_cache: result.source === 'cache',
         })
         return result.value
       } catch (error) {

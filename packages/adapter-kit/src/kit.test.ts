@@ -179,7 +179,7 @@ describe('createPoolFetcher', () => {
     expect(cache.keys()).toEqual(['https://api.ocean.xyz/v1/statsnap/bc1q?a=1&b=2#acct-1'])
     // Keys are URLs, so a cool-down scoped by host covers the whole pool.
     expect(new URL(cache.keys()[0] ?? '').host).toBe('api.ocean.xyz')
-    expect(seen).toEqual([{ source: 'statsnap', stale: false, age_seconds: 30 }])
+    expect(seen).toEqual([{ source: 'statsnap', stale: false, age_seconds: 30, from_cache: true }])
   })
 
   it('recovers known failures as data and maps the others to domain errors', async () => {
