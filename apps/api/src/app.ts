@@ -1,0 +1,160 @@
+import type { TrackerService } from '@edge-mining/services'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { describeRoute, openAPIRouteHandler } from 'hono-openapi'
+import * as v from 'valibot'
+import { bearerAuth } from './auth'
+import { createDocsRoutes } from './docs'
+import { toHttpFailure } from './errors'
+import { ApiError, type ApiEnv, jsonResponse, scrub, secretsOf } from './http'
+import { type ConsolaInstance, createLogger, logRequest } from './logging'
+import { createTrackerRoutes } from './routes/trackers'
+import { HealthSchema } from './schemas'
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
+
+export interface CreateAppOptions {
+  /** The tracker service (`@edge-mining/services`), over whichever repository. */
+  trackers: TrackerService
+  /** Default: a consola logger at level info, tag `api`. */
+  logger?: ConsolaInstance
+  /** When set, every /api/v1 route and /metrics require `Authorization: Bearer <apiToken>`. */
+  apiToken?: string | undefined
+  /** Largest accepted request body; larger ones are answered 413. Default 64 KiB. */
+  bodyLimitBytes?: number
+  /** Monotonic clock in ms for request durations. Default: performance.now. */
+  now?: () => number
+  /** Version shown in the OpenAPI document. */
+  version?: string
+}
+
+const MetricsSchema = v.object({
+  requests: v.object({
+    total: v.number(),
+    by_status: v.record(v.string(), v.number()),
+  }),
+  cache: v.record(v.string(), v.unknown()),
+  uptime_seconds: v.number(),
+})
+
+/**
+ * The whole HTTP surface as a Hono app: pure wiring, no listening socket (test it with
+ * `app.request()`), no environment reads.
+ */
+export function createApp(options: CreateAppOptions) {
+  const { trackers } = options
+  const logger = options.logger ?? createLogger()
+  const now = options.now ?? (() => performance.now())
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
+  const startedAt = now()
+  const counts = { total: 0, by_status: {} as Record<string, number> }
+
+  const app = new Hono<ApiEnv>({ strict: false })
+
+  app.use('*', async (c, next) => {
+    const started = now()
+    c.set('secrets', [])
+    await next()
+    const status = c.res.status
+    counts.total += 1
+    counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
+    logRequest(logger, {
+      method: c.req.method,
+      path: scrub(c.req.path, secretsOf(c)),
+      status,
+      ms: Math.round((now() - started) * 10) / 10,
+    })
+  })
+
+  app.use(
+    '*',
+    cors({
+      origin: '*',
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
+    }),
+  )
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: bodyLimitBytes,
+      onError: () => {
+        throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
+      },
+    }),
+  )
+
+  if (options.apiToken) {
+    const auth = bearerAuth(options.apiToken)
+    app.use('/api/v1/*', auth)
+    app.use('/metrics', auth)
+  }
+
+  app.onError((error, c) => {
+    const failure = toHttpFailure(error)
+    const detail = scrub(failure.detail, secretsOf(c))
+    if (failure.unexpected) {
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      logger.error(`Unexpected error on ${c.req.method} ${c.req.path}: ${scrub(text, secretsOf(c))}`)
+    }
+    return c.json({ detail }, failure.status as 400, failure.headers)
+  })
+
+  app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
+
+  app.get(
+    '/health',
+    describeRoute({
+      tags: ['system'],
+      summary: 'Liveness (never needs the token)',
+      responses: { 200: jsonResponse('Alive', HealthSchema) },
+    }),
+    (c) => c.json({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/metrics',
+    describeRoute({
+      tags: ['system'],
+      summary: 'Request counts and pool-data cache statistics',
+      responses: { 200: jsonResponse('Counters', MetricsSchema) },
+    }),
+    (c) =>
+      c.json({
+        requests: { total: counts.total, by_status: { ...counts.by_status } },
+        cache: { ...trackers.cache.stats() },
+        uptime_seconds: Math.round((now() - startedAt) / 1000),
+      }),
+  )
+
+  app.route('/api/v1/mining-performance-trackers', createTrackerRoutes({ trackers }))
+  app.route('/docs', createDocsRoutes())
+
+  app.get(
+    '/openapi.json',
+    openAPIRouteHandler(app, {
+      documentation: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Edge Mining API',
+          version: options.version ?? '0.1.0',
+          description:
+            'Mining performance trackers (Ocean.xyz, Braiins Pool), snapshots and the rule engine. Errors are {"detail": "…"}.',
+        },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', description: 'API_TOKEN, when the server sets one' },
+          },
+        },
+        ...(options.apiToken ? { security: [{ bearer: [] }] } : {}),
+      },
+      exclude: ['/docs', '/docs/assets/init.js', '/docs/assets/{name}', '/openapi.json'],
+    }),
+  )
+
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,107 @@
+import { describeValue } from '@edge-mining/domain'
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
+import { validator as openApiValidator, resolver } from 'hono-openapi'
+import type * as v from 'valibot'
+import { ErrorSchema } from './schemas'
+
+/** Variables routes share with the error handler and the request log. */
+export interface ApiEnv {
+  Variables: {
+    /** Secret values (pool tokens) of the tracker being served, scrubbed from any error text. */
+    secrets: string[]
+  }
+}
+
+/** An error that already knows its HTTP answer: status, `{"detail"}` and extra headers. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly headers: Record<string, string>
+
+  constructor(status: number, detail: string, headers: Record<string, string> = {}) {
+    super(detail)
+    this.name = 'ApiError'
+    this.status = status
+    this.headers = headers
+  }
+}
+
+const TARGET_LABEL: Partial<Record<keyof ValidationTargets, string>> = {
+  json: 'body',
+  param: 'path',
+  query: 'query',
+}
+
+/** A Standard Schema issue, as the validator hands it over. */
+interface SchemaIssue {
+  readonly message: string
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+}
+
+/** `body.config.api_token: expected a string, got 5` — names the field and the value. */
+export function describeIssue(target: string, issue: SchemaIssue): string {
+  const keys = (issue.path ?? []).map((segment) =>
+    String(typeof segment === 'object' ? segment.key : segment),
+  )
+  const where = [target, ...keys].join('.')
+  const input = (issue as { input?: unknown }).input
+  const received = 'input' in issue ? `, got ${describeValue(input)}` : ''
+  const message = issue.message.replace(/^Invalid (type|key): /, '')
+  return `${where}: ${message}${received}`
+}
+
+/**
+ * Validates a request part with a valibot schema and documents it in the OpenAPI document. A
+ * failure answers 422 `{"detail": "<part>.<field>: <what was expected>, got <value>"}`.
+ */
+export function validate<const TSchema extends v.GenericSchema, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: TSchema,
+) {
+  return openApiValidator(target, schema, (result) => {
+    if (result.success) return
+    const [issue] = result.error
+    const label = TARGET_LABEL[target] ?? target
+    throw new ApiError(422, issue ? describeIssue(label, issue) : `${label}: invalid`)
+  })
+}
+
+/**
+ * Bodies must be JSON: a body with another content type is answered 415 instead of being
+ * silently read as `{}` (what a bare JSON validator does).
+ */
+export const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  const contentType = c.req.header('content-type')
+  const length = c.req.header('content-length')
+  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding')
+  if (hasBody && !(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
+    throw new ApiError(415, 'Content-Type: expected application/json')
+  }
+  await next()
+}
+
+/** OpenAPI response entries: JSON bodies described by valibot schemas. */
+export function jsonResponse(description: string, schema: v.GenericSchema) {
+  return { description, content: { 'application/json': { schema: resolver(schema) } } }
+}
+
+export function errorResponses(statuses: Record<number, string>) {
+  return Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      jsonResponse(description, ErrorSchema),
+    ]),
+  )
+}
+
+export function secretsOf(c: Context<ApiEnv>): string[] {
+  return c.get('secrets') ?? []
+}
+
+/** Replaces every known secret in `text` (and anything after `Bearer `) with `***`. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text.replace(/\b(Bearer|Token|token)(\s*[:=]?\s+)[^\s,;"']+/g, '$1$2***')
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('***')
+  }
+  return out
+}
