@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createFakeClock, getJson, httpGet, typesOf } from '../test-support.ts'
 import { DEFAULT_OCEAN_ADDRESS, type OceanSimulator, startOceanSimulator } from './simulator.ts'
 
-// 2026-08-29T22:40:00Z, the moment of the reference's small-miner examples (snap_ts 1788000000).
+// 2026-08-29T10:40:00Z, the moment of the reference's small-miner examples (snap_ts 1788000000).
 const T0 = 1_788_000_000_000
 const ADDRESS = DEFAULT_OCEAN_ADDRESS
 const HS = /^\d+$/
