@@ -1,3 +1,17 @@
+export type { BraiinsAccount, BraiinsWorker, BraiinsWorkerState } from './braiins/model.ts'
+export {
+  BRAIINS_ENDPOINTS,
+  type BraiinsEndpoint,
+  type BraiinsRateLimit,
+  type BraiinsScenario,
+  type BraiinsSimulator,
+  type BraiinsSimulatorOptions,
+  DEFAULT_BRAIINS_TOKEN,
+  DEFAULT_BRAIINS_USERNAME,
+  defaultBraiinsAccounts,
+  startBraiinsSimulator,
+} from './braiins/simulator.ts'
+export { TOKEN_HEADERS, tokenTag } from './braiins/token.ts'
 export { SimulatorOptionsError } from './core/errors.ts'
 export type { Fault, FaultKind, FaultRule } from './core/faults.ts'
 export type { RequestLog, RequestLogEntry } from './core/request-log.ts'

@@ -147,7 +147,7 @@ describe('Ocean simulator: faults', () => {
   })
 
   it('non_json: a 200 HTML page; empty_body: a 200 with nothing', async () => {
-    const { sim, statsnap } = await start({
+    const { statsnap } = await start({
       scenario: {
         faults: [
           { times: 1, fault: { kind: 'non_json' } },
