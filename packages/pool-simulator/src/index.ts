@@ -12,6 +12,7 @@ export {
   startBraiinsSimulator,
 } from './braiins/simulator.ts'
 export { TOKEN_HEADERS, tokenTag } from './braiins/token.ts'
+export { CLI_USAGE, type RunningSimulators, runCli } from './cli.ts'
 export { SimulatorOptionsError } from './core/errors.ts'
 export type { Fault, FaultKind, FaultRule } from './core/faults.ts'
 export type { RequestLog, RequestLogEntry } from './core/request-log.ts'
@@ -27,3 +28,4 @@ export {
   type OceanSimulatorOptions,
   startOceanSimulator,
 } from './ocean/simulator.ts'
+export { SCENARIO_PRESETS, type ScenarioPresetName } from './scenarios.ts'
