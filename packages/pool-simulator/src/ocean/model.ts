@@ -28,6 +28,9 @@ export type OceanModelOptions = {
   payoutThresholdSats: number
 }
 
+/** `generation`: paid in the block's coinbase; `wallet`: paid hours later from a pool wallet (both seen live). */
+export type OceanPayoutKind = 'generation' | 'wallet'
+
 export type Earning = {
   block_hash: string
   ts: string
@@ -112,7 +115,7 @@ export function createOceanModel(options: OceanModelOptions) {
   }
 
   /** Replays every block from the history start to `nowSeconds`: earnings, coinbase payouts, unpaid. */
-  function ledger(account: OceanAccount, nowSeconds: number) {
+  function ledger(account: OceanAccount, nowSeconds: number, kind: OceanPayoutKind = 'generation') {
     const earnings: Array<Earning & { at: number }> = []
     const payouts: Array<Payout & { at: number }> = []
     let unpaid = 0
@@ -137,14 +140,17 @@ export function createOceanModel(options: OceanModelOptions) {
       })
       unpaid += net
       if (unpaid >= options.payoutThresholdSats) {
-        // TIDES pays in the coinbase of the block itself; Ocean records it seconds to minutes later.
-        const paidAt = at + 14 + Math.floor(unitNoise(seed, 'paid', index) * 120)
+        // TIDES pays in the coinbase of the block itself; Ocean records it seconds to minutes
+        // later. A wallet payout goes out in a batch a few hours later.
+        const lag = kind === 'generation' ? 14 : 3 * 3600
+        const paidAt = at + lag + Math.floor(unitNoise(seed, 'paid', index) * 120)
+        if (paidAt > nowSeconds) continue
         payouts.push({
           at: paidAt,
           ts: naiveUtcIso(paidAt),
           on_chain_txid: hexDigits(seed, 64, 'txid', index, account.address),
           total_satoshis_net_paid: unpaid,
-          is_generation_txn: true,
+          is_generation_txn: kind === 'generation',
         })
         unpaid = 0
       }
@@ -233,8 +239,14 @@ export function createOceanModel(options: OceanModelOptions) {
     },
 
     /** Earnings and payouts with `ts` in [start, end], newest first, as known at `nowSeconds`. */
-    earnpay(account: OceanAccount, nowSeconds: number, start: number, end: number) {
-      const { earnings, payouts } = ledger(account, nowSeconds)
+    earnpay(
+      account: OceanAccount,
+      nowSeconds: number,
+      start: number,
+      end: number,
+      kind: OceanPayoutKind = 'generation',
+    ) {
+      const { earnings, payouts } = ledger(account, nowSeconds, kind)
       const inWindow = (at: number) => at >= start && at <= end
       return {
         start_ts: String(start),

@@ -323,6 +323,22 @@ describe('Ocean simulator: the miners model', () => {
     expect(sawPayout).toBe(true)
   })
 
+  it('payoutKind wallet: payouts not in the coinbase (is_generation_txn false), hours after the block', async () => {
+    const { sim, result } = await start()
+    const window = `/v1/earnpay/${ADDRESS}/2020-01-01/2100-01-01`
+    const generation = (await result(window)).payouts as Json[]
+    sim.setScenario({ payoutKind: 'wallet' })
+    const wallet = (await result(window)).payouts as Json[]
+    expect(wallet.length).toBeGreaterThan(0)
+    expect(wallet.map((p) => p.is_generation_txn)).toEqual(wallet.map(() => false))
+    expect(wallet.map((p) => p.total_satoshis_net_paid)).toEqual(
+      generation.map((p) => p.total_satoshis_net_paid),
+    )
+    const lagSeconds =
+      (Date.parse(`${wallet[0]?.ts}Z`) - Date.parse(`${generation[0]?.ts}Z`)) / 1000
+    expect(lagSeconds).toBeGreaterThanOrEqual(3 * 3600 - 14)
+  })
+
   it('earnpay windows: default last 30 days, only-start → 30 days after, dates and datetimes in UTC', async () => {
     const { sim, result } = await start()
     const nowS = T0 / 1000

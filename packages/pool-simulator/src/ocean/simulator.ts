@@ -42,6 +42,8 @@ export const oceanScenarioSchema = v.strictObject({
   faults: v.optional(v.array(faultRuleSchema(OCEAN_ENDPOINTS))),
   /** Status of the "No such user…" envelope. Default 200 (Ocean's status is not established). */
   unknownAddressStatus: v.optional(v.picklist([200, 404])),
+  /** Model payouts: `generation` (default, in the block's coinbase) or `wallet` (`is_generation_txn: false`, hours later). */
+  payoutKind: v.optional(v.picklist(['generation', 'wallet'])),
   /** `/v1/ping`: `{"result":"PONG"}` (default) or a bare `PONG` text body. */
   pingFormat: v.optional(v.picklist(['json', 'text'])),
 })
@@ -200,7 +202,7 @@ export async function startOceanSimulator(
           return jsonReply(400, { error: 'Invalid start or end time' }, headers)
         }
         const end = endParsed ?? (startText === undefined ? nowSeconds : start + THIRTY_DAYS)
-        return result(model.earnpay(account, nowSeconds, start, end))
+        return result(model.earnpay(account, nowSeconds, start, end, scenario.payoutKind))
       }
     }
   }
