@@ -7,7 +7,7 @@ import * as v from 'valibot'
 import { bearerAuth } from './auth'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
-import { ApiError, type ApiEnv, jsonResponse, scrub, secretsOf } from './http'
+import { type ApiEnv, ApiError, jsonResponse, scrub, secretsOf } from './http'
 import { type ConsolaInstance, createLogger, logRequest } from './logging'
 import { createTrackerRoutes } from './routes/trackers'
 import { HealthSchema } from './schemas'
@@ -97,7 +97,9 @@ export function createApp(options: CreateAppOptions) {
     const detail = scrub(failure.detail, secretsOf(c))
     if (failure.unexpected) {
       const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-      logger.error(`Unexpected error on ${c.req.method} ${c.req.path}: ${scrub(text, secretsOf(c))}`)
+      logger.error(
+        `Unexpected error on ${c.req.method} ${c.req.path}: ${scrub(text, secretsOf(c))}`,
+      )
     }
     return c.json({ detail }, failure.status as 400, failure.headers)
   })
@@ -145,7 +147,11 @@ export function createApp(options: CreateAppOptions) {
         },
         components: {
           securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', description: 'API_TOKEN, when the server sets one' },
+            bearer: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'API_TOKEN, when the server sets one',
+            },
           },
         },
         ...(options.apiToken ? { security: [{ bearer: [] }] } : {}),

@@ -53,10 +53,10 @@ export function describeIssue(target: string, issue: SchemaIssue): string {
  * Validates a request part with a valibot schema and documents it in the OpenAPI document. A
  * failure answers 422 `{"detail": "<part>.<field>: <what was expected>, got <value>"}`.
  */
-export function validate<const TSchema extends v.GenericSchema, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: TSchema,
-) {
+export function validate<
+  const TSchema extends v.GenericSchema,
+  Target extends keyof ValidationTargets,
+>(target: Target, schema: TSchema) {
   return openApiValidator(target, schema, (result) => {
     if (result.success) return
     const [issue] = result.error
@@ -66,15 +66,26 @@ export function validate<const TSchema extends v.GenericSchema, Target extends k
 }
 
 /**
- * Bodies must be JSON: a body with another content type is answered 415 instead of being
- * silently read as `{}` (what a bare JSON validator does).
+ * Bodies must be JSON objects: a body with another content type is answered 415 instead of
+ * being silently read as `{}` (what a bare JSON validator does), malformed JSON 400, and a JSON
+ * value that is not an object (valibot's `object` accepts arrays) 422.
  */
 export const requireJsonBody: MiddlewareHandler = async (c, next) => {
-  const contentType = c.req.header('content-type')
-  const length = c.req.header('content-length')
-  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding')
-  if (hasBody && !(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
-    throw new ApiError(415, 'Content-Type: expected application/json')
+  const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0'
+  if (hasBody) {
+    const contentType = c.req.header('content-type')
+    if (!(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
+      throw new ApiError(415, 'Content-Type: expected application/json')
+    }
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      throw new ApiError(400, 'Malformed JSON in request body')
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError(422, `body: expected a JSON object, got ${describeValue(body)}`)
+    }
   }
   await next()
 }

@@ -1,11 +1,11 @@
 import {
+  DEFAULT_REWARDS_LIMIT,
   MiningPerformanceSnapshotSchema,
-  MiningRewardSchema,
   type MiningPerformanceTracker,
+  MiningRewardSchema,
   PayoutScheduleSchema,
   PoolStatsSchema,
   PoolWorkerStatsSchema,
-  DEFAULT_REWARDS_LIMIT,
 } from '@edge-mining/domain'
 import type { TrackerService } from '@edge-mining/services'
 import { type Context, Hono } from 'hono'
@@ -13,8 +13,8 @@ import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import { createFreshnessRecorder } from '../freshness'
 import {
-  ApiError,
   type ApiEnv,
+  ApiError,
   errorResponses,
   jsonResponse,
   requireJsonBody,

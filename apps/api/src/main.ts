@@ -1,0 +1,3 @@
+import { runMain } from './run'
+
+await runMain({ env: process.env, signals: process, exit: (code) => process.exit(code) })

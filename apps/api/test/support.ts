@@ -1,0 +1,103 @@
+import {
+  type Freshness,
+  hashRate,
+  type MiningPerformanceTrackerPort,
+  payoutSchedule,
+  poolStats,
+  type TrackerCallOptions,
+} from '@edge-mining/domain'
+import {
+  createAdapterRegistry,
+  createMemoryTrackerRepository,
+  createTrackerService,
+  dummyAdapter,
+  type TrackerAdapterDefinition,
+} from '@edge-mining/services'
+import { createConsola, type LogObject } from 'consola'
+import * as v from 'valibot'
+import { type CreateAppOptions, createApp } from '../src/index'
+
+/** A log sink: every line consola would print, as text plus the structured fields. */
+export function captureLogs() {
+  const entries: LogObject[] = []
+  const logger = createConsola({
+    level: 5,
+    reporters: [{ log: (entry) => void entries.push(entry) }],
+  })
+  const lines = () =>
+    entries.map(
+      (entry) =>
+        `${entry.type} ${entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')} ${JSON.stringify(entry)}`,
+    )
+  return { logger, entries, lines }
+}
+
+/**
+ * A scripted pool for the error map: `braiins_pool`-typed (so it has a secret `api_token`) and
+ * answering with whatever `behaviour` says — a value, a thrown domain error, or a stale read.
+ */
+export function scriptedPool() {
+  let behaviour: { error?: Error; freshness?: Freshness; empty?: boolean } = {}
+  const answer = async <T>(value: T, options?: TrackerCallOptions): Promise<T> => {
+    if (behaviour.error) throw behaviour.error
+    if (behaviour.freshness) options?.onFreshness?.(behaviour.freshness)
+    return value
+  }
+  const port: MiningPerformanceTrackerPort = {
+    getCurrentHashrate: (options) => answer(hashRate(100), options),
+    getPoolStats: (options) =>
+      answer(
+        behaviour.empty
+          ? null
+          : poolStats({ current_hashrate: hashRate(100), timestamp: '2026-08-20T10:00:00Z' }),
+        options,
+      ),
+    getWorkerStats: (options) => answer([], options),
+    getRecentRewards: (_limit, options) => answer([], options),
+    getPayoutSchedule: (options) =>
+      answer(behaviour.empty ? null : payoutSchedule({ frequency: 'threshold' }), options),
+  }
+  const definition: TrackerAdapterDefinition = {
+    type: 'braiins_pool',
+    label: 'Scripted pool',
+    configSchema: v.strictObject({
+      api_token: v.pipe(v.string(), v.minLength(1)),
+      api_base_url: v.optional(v.string(), 'https://pool.example'),
+    }),
+    secretFields: ['api_token'],
+    create: () => port,
+  }
+  return {
+    definition,
+    set(next: typeof behaviour) {
+      behaviour = next
+    },
+  }
+}
+
+export function makeApp(options: Partial<CreateAppOptions> = {}) {
+  const pool = scriptedPool()
+  const repository = createMemoryTrackerRepository()
+  const trackers = createTrackerService({
+    repository,
+    registry: createAdapterRegistry([dummyAdapter, pool.definition]),
+  })
+  const logs = captureLogs()
+  const app = createApp({ trackers, logger: logs.logger, ...options })
+  const json = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    app.request(path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    })
+  return { app, trackers, repository, pool, logs, json }
+}
+
+export const TRACKERS = '/api/v1/mining-performance-trackers'
