@@ -394,3 +394,25 @@ describe('createHttpClient behind createCache', () => {
     })
   })
 })
+
+describe('error classes', () => {
+  it('carry stable names, and all are HttpErrors and Errors', () => {
+    const errors = [
+      new RateLimitedError('m'),
+      new HttpAuthError('m', { status: 401 }),
+      new HttpUnreachableError('m', { reason: 'timeout' }),
+      new HttpResponseError('m', { status: 404 }),
+    ]
+    expect(errors.map((error) => error.name)).toEqual([
+      'RateLimitedError',
+      'HttpAuthError',
+      'HttpUnreachableError',
+      'HttpResponseError',
+    ])
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(HttpError)
+      expect(error).toBeInstanceOf(Error)
+    }
+    expect(new RateLimitedError('m').status).toBe(429)
+  })
+})
