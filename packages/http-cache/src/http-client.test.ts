@@ -344,7 +344,15 @@ describe('createHttpClient behind createCache', () => {
     const key = `${baseURL}/rate-limited`
     const before = hits.get('/rate-limited') ?? 0
     const error = await failure(cache.get(key, 60_000, () => api.getJson('/rate-limited')))
-    expect(error).toMatchObject({ status: 429, retryAfterMs: 30_000, body: { error: 'slow down' } })
+    expect(error).toMatchObject({
+      status: 429,
+      retryAfterMs: 30_000,
+      body: { error: 'slow down' },
+      path: '/rate-limited',
+    })
+    expect(error.message).toBe(
+      'GET /rate-limited was rate limited: HTTP 429 (retry after 30 s) (cooling down for 30 s)',
+    )
     for (let elapsed = 0; elapsed < 30_000; elapsed += 1000) {
       clock.t = NOW + elapsed
       await expect(cache.get(key, 60_000, () => api.getJson('/rate-limited'))).rejects.toThrow(
