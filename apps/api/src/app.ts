@@ -69,20 +69,20 @@ export function createApp(options: CreateAppOptions) {
 
   app.use(
     '*',
-    cors({
-      origin: '*',
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
-    }),
-  )
-
-  app.use(
-    '*',
     bodyLimit({
       maxSize: bodyLimitBytes,
       onError: () => {
         throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
       },
+    }),
+  )
+
+  app.use(
+    '*',
+    cors({
+      origin: '*',
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
     }),
   )
 
