@@ -141,7 +141,7 @@ export function openDatabase(options: OpenDatabaseOptions = {}): StorageConnecti
     if (!readonly && path !== MEMORY) prepareFile(path)
     sqlite = new Database(path, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs })
   } catch (error) {
-    throw toStorageError(error, path, { action: 'open' })
+    throw toStorageError(error, path, { action: 'open', fallback: 'cannot_open' })
   }
 
   try {

@@ -49,18 +49,25 @@ interface ErrorWithCode {
   message?: unknown
 }
 
-/** The SQLite or Node system error behind `error`, unwrapping drizzle's query errors. */
-function rootError(error: unknown): ErrorWithCode {
+/** drizzle's wrapper: its message lists the query and its parameters (a config, a token). */
+function isQueryWrapper(error: object): boolean {
+  return 'params' in error || 'query' in error
+}
+
+/**
+ * The SQLite, system or driver error behind `error`, unwrapping drizzle's query errors; its
+ * message names no stored values. Null when there is none we may show.
+ */
+function rootError(error: unknown): (ErrorWithCode & object) | null {
   let current: unknown = error
-  // DrizzleQueryError puts the query and its parameters in its message; its cause is the
-  // SqliteError we want. Follow causes until an error carrying a code.
   for (let depth = 0; depth < 5; depth += 1) {
-    if (typeof current !== 'object' || current === null) return {}
+    if (typeof current !== 'object' || current === null) return null
     const candidate = current as ErrorWithCode & { cause?: unknown }
     if (typeof candidate.code === 'string') return candidate
+    if (!isQueryWrapper(candidate) && candidate.cause === undefined) return candidate
     current = candidate.cause
   }
-  return {}
+  return null
 }
 
 function codeFor(systemCode: string): StorageErrorCode {
@@ -75,7 +82,7 @@ function codeFor(systemCode: string): StorageErrorCode {
 }
 
 const DESCRIPTIONS: Record<StorageErrorCode, string> = {
-  cannot_open: 'cannot open the database',
+  cannot_open: 'cannot create or open the file',
   corrupt: 'the file is not a readable SQLite database',
   migration_failed: 'cannot apply the database migrations',
   busy: 'the database is locked by another connection',
@@ -86,23 +93,25 @@ const DESCRIPTIONS: Record<StorageErrorCode, string> = {
 
 /**
  * Wraps an error thrown by better-sqlite3, drizzle or `node:fs` into a StorageError. Only the
- * root SQLite or system error is kept (its message names no stored values); drizzle's wrapper,
- * whose message lists the query parameters, is dropped.
+ * root SQLite, system or driver error is kept (its message names no stored values); drizzle's
+ * wrapper, whose message lists the query parameters, is dropped. `code` forces the code;
+ * `fallback` is used when the error carries no SQLite or system code.
  */
 export function toStorageError(
   error: unknown,
   path: string,
-  options: { action: string; code?: StorageErrorCode },
+  options: { action: string; code?: StorageErrorCode; fallback?: StorageErrorCode },
 ): StorageError {
   if (error instanceof StorageError) return error
   const root = rootError(error)
-  const systemCode = typeof root.code === 'string' ? root.code : ''
-  const code = options.code ?? (systemCode ? codeFor(systemCode) : 'io')
-  const detail =
-    systemCode && typeof root.message === 'string' ? ` (${systemCode}: ${root.message})` : ''
+  const systemCode = typeof root?.code === 'string' ? root.code : ''
+  const code = options.code ?? (systemCode ? codeFor(systemCode) : (options.fallback ?? 'io'))
+  const rootMessage = typeof root?.message === 'string' ? root.message : ''
+  const prefix = systemCode && !rootMessage.startsWith(systemCode) ? `${systemCode}: ` : ''
+  const detail = rootMessage ? ` (${prefix}${rootMessage})` : ''
   return new StorageError(
     code,
     `Cannot ${options.action} database ${path}: ${DESCRIPTIONS[code]}${detail}`,
-    systemCode ? { path, cause: root } : { path },
+    root === null ? { path } : { path, cause: root },
   )
 }
