@@ -86,6 +86,17 @@ describe('openDatabase: file and folder', () => {
     expect(resolveDatabasePath(':memory:')).toBe(':memory:')
   })
 
+  test(':memory: opens a private, migrated in-memory database and touches no file', () => {
+    const connection = openDatabase({ path: ':memory:' })
+    connections.push(connection)
+    expect(connection.path).toBe(':memory:')
+    const tables = connection.sqlite
+      .prepare(`SELECT name FROM sqlite_master WHERE name = 'mining_performance_trackers'`)
+      .all()
+    expect(tables).toHaveLength(1)
+    expect(fs.existsSync(':memory:')).toBe(false)
+  })
+
   test('a non-SQLite URL is refused with a clear error', () => {
     const error = storageErrorOf(() => openDatabase({ path: 'postgresql://db.local/edge' }))
     expect(error.code).toBe('cannot_open')
