@@ -3,6 +3,7 @@ import os from 'node:os'
 import nodePath from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
+  DEFAULT_DB_PATH,
   DEFAULT_MIGRATIONS_FOLDER,
   openDatabase,
   resolveDatabasePath,
@@ -77,6 +78,10 @@ describe('openDatabase: file and folder', () => {
     connections.push(connection)
     expect(connection.path).toBe(fromEnv)
     expect(fs.existsSync(fromEnv)).toBe(true)
+    // A blank DB_PATH falls back to the default (read-only, so nothing is created here).
+    vi.stubEnv('DB_PATH', ' ')
+    const fallback = storageErrorOf(() => openDatabase({ readonly: true }))
+    expect(fallback.path).toBe(nodePath.resolve(DEFAULT_DB_PATH))
     vi.unstubAllEnvs()
 
     expect(resolveDatabasePath(`sqlite:///${fromEnv}`)).toBe(fromEnv)

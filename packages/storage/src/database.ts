@@ -22,8 +22,8 @@ const MEMORY = ':memory:'
 
 export interface OpenDatabaseOptions {
   /**
-   * Database file. Default `process.env.DB_PATH ?? 'data/db/edgemining.db'`, relative to the
-   * working directory. Upstream's `sqlite:///relative.db` / `sqlite:////absolute.db` URLs are
+   * Database file. Default `process.env.DB_PATH` (when not blank), else
+   * `'data/db/edgemining.db'`; relative paths are resolved against the working directory. Upstream's `sqlite:///relative.db` / `sqlite:////absolute.db` URLs are
    * accepted; `:memory:` opens a private in-memory database.
    */
   path?: string
@@ -126,7 +126,9 @@ function checkMigrated(sqlite: Database.Database, migrations: MigrationMeta[], p
 export function openDatabase(options: OpenDatabaseOptions = {}): StorageConnection {
   const readonly = options.readonly ?? false
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
-  const path = resolveDatabasePath(options.path ?? process.env.DB_PATH ?? DEFAULT_DB_PATH)
+  // A blank DB_PATH (`DB_PATH=` in a .env file) means unset.
+  const fromEnv = process.env.DB_PATH?.trim() ? process.env.DB_PATH : undefined
+  const path = resolveDatabasePath(options.path ?? fromEnv ?? DEFAULT_DB_PATH)
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new StorageError(
       'cannot_open',
