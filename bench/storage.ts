@@ -14,23 +14,25 @@ function rate(label: string, count: number, run: () => void): void {
   run()
   const ms = performance.now() - started
   console.log(
-    `${label.padEnd(44)} ${String(count).padStart(6)} ops  ${(ms / count).toFixed(4)} ms/op  ${Math.round((count / ms) * 1000)} ops/s`,
+    `${label.padEnd(50)} ${String(count).padStart(6)} ops  ${(ms / count).toFixed(4)} ms/op  ${Math.round((count / ms) * 1000)} ops/s`,
   )
 }
 
 const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'edge-mining-bench-storage-'))
 try {
   const path = nodePath.join(dir, 'db', 'edgemining.db')
-  let opened = 0
   const openStarted = performance.now()
   const server = openDatabase({ path })
-  opened = performance.now() - openStarted
-  console.log(`openDatabase (fresh file, migrations applied)   ${opened.toFixed(1)} ms`)
+  const opened = performance.now() - openStarted
+  console.log(
+    `${'openDatabase (fresh file, migrations applied)'.padEnd(50)} ${opened.toFixed(1)} ms`,
+  )
 
   const reopenStarted = performance.now()
   const cli = openDatabase({ path })
+  const reopened = performance.now() - reopenStarted
   console.log(
-    `openDatabase (second connection, nothing to do) ${(performance.now() - reopenStarted).toFixed(1)} ms`,
+    `${'openDatabase (second connection, nothing to do)'.padEnd(50)} ${reopened.toFixed(1)} ms`,
   )
 
   const serverTrackers = createTrackerRepository(server)
