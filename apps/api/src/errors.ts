@@ -7,6 +7,7 @@ import {
   TrackerConfigurationError,
   TrackerNotFoundError,
 } from '@edge-mining/domain'
+import { StorageError } from '@edge-mining/storage'
 import { HTTPException } from 'hono/http-exception'
 import { ApiError } from './http'
 
@@ -55,6 +56,13 @@ export function toHttpFailure(error: unknown): HttpFailure {
   }
   if (error instanceof MiningPoolResponseError) {
     return failure(502, `Pool returned invalid response: ${error.message}`)
+  }
+  if (error instanceof StorageError) {
+    if (error.code === 'already_exists')
+      return failure(409, 'Mining performance tracker already exists')
+    // Busy or read-only database: the request may succeed later. Messages hold no stored values.
+    const status = error.code === 'busy' ? 503 : 500
+    return { ...failure(status, `Storage error (${error.code})`), unexpected: status === 500 }
   }
   if (error instanceof HTTPException) {
     // Hono's own: malformed JSON (400), body too large (413).

@@ -59,7 +59,9 @@ function closeServer(server: ServerType): Promise<void> {
 export async function startApi(options: StartApiOptions = {}): Promise<RunningApi> {
   const config = parseEnv(options.env ?? process.env)
   const logger = options.logger ?? createLogger(config.logLevel)
-  const store = (options.openStore ?? openSqliteStore)(config)
+  const store = options.openStore
+    ? options.openStore(config)
+    : openSqliteStore(config, { onUnreadableRow: (message) => logger.warn(message) })
   let server: ServerType
   let trackers: TrackerService
   let app: App

@@ -67,11 +67,23 @@ export function createFuzzer(options: {
       () => t,
       () => `${t}/`,
       () => `${t}/${id()}`,
-      () => `${t}/${id()}/${pick(['test', 'stats', 'workers', 'rewards', 'payout-schedule', 'snapshot', 'nope', ''])}`,
-      () => `${t}/types/${pick(['dummy', 'ocean', 'braiins_pool', 'DUMMY', encodeURIComponent(randomString(12))])}/${pick(['config-schema', 'external-services', 'x'])}`,
+      () =>
+        `${t}/${id()}/${pick(['test', 'stats', 'workers', 'rewards', 'payout-schedule', 'snapshot', 'nope', ''])}`,
+      () =>
+        `${t}/types/${pick(['dummy', 'ocean', 'braiins_pool', 'DUMMY', encodeURIComponent(randomString(12))])}/${pick(['config-schema', 'external-services', 'x'])}`,
       () => `/api/v1/rule-engine/${pick(['info', 'validate', 'evaluate', 'config', 'x'])}`,
       () => '/api/v1/decisional-context/structure',
-      () => pick(['/health', '/metrics', '/openapi.json', '/docs', '/docs/assets/x.js', '/', '/api', '/api/v1']),
+      () =>
+        pick([
+          '/health',
+          '/metrics',
+          '/openapi.json',
+          '/docs',
+          '/docs/assets/x.js',
+          '/',
+          '/api',
+          '/api/v1',
+        ]),
       () => `/${encodeURIComponent(randomString(30))}`,
     ])()
   }
@@ -81,7 +93,8 @@ export function createFuzzer(options: {
       ? ''
       : `?${Array.from({ length: 1 + int(3) }, () =>
           pick([
-            () => `limit=${pick(['0', '1', '500', '501', '-5', '1e3', 'NaN', '', '10&limit=20', encodeURIComponent(randomString(8))])}`,
+            () =>
+              `limit=${pick(['0', '1', '500', '501', '-5', '1e3', 'NaN', '', '10&limit=20', encodeURIComponent(randomString(8))])}`,
             () => `${encodeURIComponent(randomString(6))}=${encodeURIComponent(randomString(10))}`,
             () => encodeURIComponent(randomString(10)),
           ])(),
@@ -103,8 +116,26 @@ export function createFuzzer(options: {
       case 5:
         return Array.from({ length: int(4) }, () => jsonValue(depth + 1))
       default: {
-        const keys = ['name', 'adapter_type', 'config', 'external_service_id', 'conditions', 'policy', 'context', 'seed', 'api_token', 'bitcoin_address', 'api_base_url', 'request_timeout_seconds', '__proto__', 'constructor', randomString(6)]
-        return Object.fromEntries(Array.from({ length: int(5) }, () => [pick(keys), jsonValue(depth + 1)]))
+        const keys = [
+          'name',
+          'adapter_type',
+          'config',
+          'external_service_id',
+          'conditions',
+          'policy',
+          'context',
+          'seed',
+          'api_token',
+          'bitcoin_address',
+          'api_base_url',
+          'request_timeout_seconds',
+          '__proto__',
+          'constructor',
+          randomString(6),
+        ]
+        return Object.fromEntries(
+          Array.from({ length: int(5) }, () => [pick(keys), jsonValue(depth + 1)]),
+        )
       }
     }
   }
@@ -117,7 +148,8 @@ export function createFuzzer(options: {
       return { body: JSON.stringify({ name: 'x'.repeat(size) }), huge: true }
     }
     if (kind === 2) return { body: JSON.stringify(jsonValue(0)).slice(0, 1 + int(30)), huge: false }
-    if (kind === 3) return { body: Uint8Array.from({ length: int(200) }, () => int(256)), huge: false }
+    if (kind === 3)
+      return { body: Uint8Array.from({ length: int(200) }, () => int(256)), huge: false }
     if (kind === 4) return { body: randomString(100), huge: false }
     if (kind === 5) return { body: '['.repeat(5000), huge: false }
     return { body: JSON.stringify(jsonValue(0)), huge: false }
@@ -127,8 +159,16 @@ export function createFuzzer(options: {
     const method = pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'])
     const headers: Record<string, string> = {}
     if (options.authorization && chance(0.9)) headers.authorization = options.authorization
-    else if (chance(0.5)) headers.authorization = pick(['Bearer', 'Bearer x', 'Basic Zm9vOmJhcg==', asciiString(20)])
-    const contentType = pick(['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''])
+    else if (chance(0.5))
+      headers.authorization = pick(['Bearer', 'Bearer x', 'Basic Zm9vOmJhcg==', asciiString(20)])
+    const contentType = pick([
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+      '',
+    ])
     if (contentType) headers['content-type'] = contentType
     const hasBody = method !== 'GET' && method !== 'HEAD'
     const generated = hasBody ? body() : { huge: false }

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   EnvironmentError,
@@ -134,6 +137,42 @@ describe('startApi', () => {
     ).rejects.toThrow(/EADDRINUSE/)
     expect(closed).toBe(true)
     await first.close()
+  })
+})
+
+describe('startApi with the SQLite database', () => {
+  it('creates DB_PATH (mode 0600) and keeps trackers across a restart', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'api-db-'))
+    try {
+      const env = { API_PORT: '0', DB_PATH: join(folder, 'nested', 'edge.db') }
+      const first = await startApi({ env, logger: captureLogs().logger })
+      const created = await fetch(`${first.url}/api/v1/mining-performance-trackers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Kept', config: { seed: 3 } }),
+      })
+      expect(created.status).toBe(201)
+      const tracker = await created.json()
+      await first.close()
+      expect(statSync(env.DB_PATH).mode & 0o777).toBe(0o600)
+      const second = await startApi({ env, logger: captureLogs().logger })
+      const list = await (await fetch(`${second.url}/api/v1/mining-performance-trackers`)).json()
+      expect(list).toEqual([tracker])
+      await second.close()
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  it('an unopenable DB_PATH is an error naming the path', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'api-db-'))
+    try {
+      await expect(
+        startApi({ env: { API_PORT: '0', DB_PATH: folder }, logger: captureLogs().logger }),
+      ).rejects.toThrow(folder)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })
 
