@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startApi } from '@edge-mining/api'
 import { POOL_TTL_MS } from '@edge-mining/adapter-kit'
+import { startApi } from '@edge-mining/api'
 import { startOceanSimulator } from '@edge-mining/pool-simulator'
 import autocannon from 'autocannon'
 

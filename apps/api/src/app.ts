@@ -42,7 +42,7 @@ const MetricsSchema = v.object({
  * The whole HTTP surface as a Hono app: pure wiring, no listening socket (test it with
  * `app.request()`), no environment reads.
  */
-export function createApp(options: CreateAppOptions) {
+export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   const { trackers } = options
   const logger = options.logger ?? createLogger()
   const now = options.now ?? (() => performance.now())
@@ -163,4 +163,4 @@ export function createApp(options: CreateAppOptions) {
   return app
 }
 
-export type App = ReturnType<typeof createApp>
+export type App = Hono<ApiEnv>

@@ -1,6 +1,6 @@
 import { describeValue } from '@edge-mining/domain'
-import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
-import { validator as openApiValidator, resolver } from 'hono-openapi'
+import type { Context, Env, MiddlewareHandler, ValidationTargets } from 'hono'
+import { type DescribeRouteOptions, validator as openApiValidator, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
 import { ErrorSchema } from './schemas'
 
@@ -91,11 +91,14 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
 }
 
 /** OpenAPI response entries: JSON bodies described by valibot schemas. */
-export function jsonResponse(description: string, schema: v.GenericSchema) {
+/** One entry of an OpenAPI `responses` map. */
+export type ResponseSpec = NonNullable<DescribeRouteOptions['responses']>[string]
+
+export function jsonResponse(description: string, schema: v.GenericSchema): ResponseSpec {
   return { description, content: { 'application/json': { schema: resolver(schema) } } }
 }
 
-export function errorResponses(statuses: Record<number, string>) {
+export function errorResponses(statuses: Record<number, string>): Record<string, ResponseSpec> {
   return Object.fromEntries(
     Object.entries(statuses).map(([status, description]) => [
       status,
