@@ -9,3 +9,4 @@ export {
   parseOceanTrackerConfig,
 } from './config'
 export { inferWorkerState, LOW_HASHRATE_RATIO } from './ocean-api'
+export { createOceanTracker, type OceanTracker, type OceanTrackerOptions } from './tracker'
