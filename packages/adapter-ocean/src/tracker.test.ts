@@ -138,11 +138,14 @@ describe('mapping the reference example responses (over loopback HTTP)', () => {
     expect(requests()).toEqual({ earnpay: 1 }) // one fetch serves every limit
   })
 
-  it.each([0, 501, 1.5, -1])('rejects the rewards limit %j before asking the pool', async (limit) => {
-    const { tracker, requests } = await setup()
-    expect(await rejection(tracker.getRecentRewards(limit))).toBeInstanceOf(InvalidValueError)
-    expect(requests()).toEqual({})
-  })
+  it.each([0, 501, 1.5, -1])(
+    'rejects the rewards limit %j before asking the pool',
+    async (limit) => {
+      const { tracker, requests } = await setup()
+      expect(await rejection(tracker.getRecentRewards(limit))).toBeInstanceOf(InvalidValueError)
+      expect(requests()).toEqual({})
+    },
+  )
 
   it('payout schedule: per block, 1,048,576 sats threshold, no request', async () => {
     const { tracker, simulator } = await setup()
@@ -332,11 +335,19 @@ describe('faults', () => {
     const { tracker, simulator, advance } = await setup({
       data: 'reference',
       faults: [
-        { endpoint: 'statsnap', times: 1, fault: { kind: 'too_many_requests', retryAfterSeconds: 30 } },
+        {
+          endpoint: 'statsnap',
+          times: 1,
+          fault: { kind: 'too_many_requests', retryAfterSeconds: 30 },
+        },
       ],
     })
-    await rejection(tracker.getPoolStats())
-    const seen = simulator.requests().total // the three parallel requests of getPoolStats
+    await tracker.getCurrentHashrate()
+    await tracker.getWorkerStats()
+    // user_hashrate and user_hashrate_full are cached: only statsnap goes out, and gets the 429.
+    expect(await rejection(tracker.getPoolStats())).toBeInstanceOf(MiningPoolRateLimitedError)
+    const seen = simulator.requests().total
+    expect(seen).toBe(3)
     advance(10)
     // What is cached still answers; what is not fails at once, without a request.
     expect(await tracker.getCurrentHashrate()).toEqual(th(199.715979264))
@@ -378,13 +389,18 @@ describe('faults', () => {
   it.each([500, 503])('HTTP %i → unreachable; with a cached value → stale', async (status) => {
     const { tracker, simulator, advance, track, freshness } = await setup({
       data: 'reference',
-      faults: [{ endpoint: 'user_hashrate_full', times: 1, fault: { kind: 'server_error', status } }],
+      faults: [
+        { endpoint: 'user_hashrate_full', times: 1, fault: { kind: 'server_error', status } },
+      ],
     })
     const error = await rejection(tracker.getWorkerStats())
     expect(error).toBeInstanceOf(MiningPoolUnreachableError)
     expect(await tracker.getWorkerStats()).toEqual(REFERENCE_WORKERS)
 
-    simulator.setScenario({ data: 'reference', faults: [{ fault: { kind: 'server_error', status } }] })
+    simulator.setScenario({
+      data: 'reference',
+      faults: [{ fault: { kind: 'server_error', status } }],
+    })
     advance(301)
     expect(await tracker.getWorkerStats(track)).toEqual(REFERENCE_WORKERS)
     expect(freshness).toEqual([
@@ -428,9 +444,7 @@ describe('faults', () => {
       data: 'reference',
       faults: [{ fault: { kind: 'truncated', abort: true } }],
     })
-    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(
-      MiningPoolUnreachableError,
-    )
+    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(MiningPoolUnreachableError)
   })
 
   it('an HTML maintenance page with HTTP 503 → unreachable', async () => {
@@ -438,9 +452,7 @@ describe('faults', () => {
       data: 'reference',
       faults: [{ fault: { kind: 'non_json', status: 503 } }],
     })
-    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(
-      MiningPoolUnreachableError,
-    )
+    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(MiningPoolUnreachableError)
   })
 
   it.each([
@@ -470,9 +482,7 @@ describe('faults', () => {
       { bitcoin_address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', api_base_url: url },
       { now },
     )
-    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(
-      MiningPoolUnreachableError,
-    )
+    expect(await rejection(tracker.getCurrentHashrate())).toBeInstanceOf(MiningPoolUnreachableError)
   })
 })
 
