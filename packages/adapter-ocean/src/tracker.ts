@@ -70,7 +70,12 @@ export function createOceanTracker(
     now,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   })
-  const fetcher = createPoolFetcher({ pool: POOL, client, cache, cacheKeyPrefix: parsed.api_base_url })
+  const fetcher = createPoolFetcher({
+    pool: POOL,
+    client,
+    cache,
+    cacheKeyPrefix: parsed.api_base_url,
+  })
   const address = encodeURIComponent(parsed.bitcoin_address)
   const threshold = parsed.payout_threshold_sats ?? DEFAULT_OCEAN_PAYOUT_THRESHOLD_SATS
 
