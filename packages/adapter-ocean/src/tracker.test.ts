@@ -486,6 +486,25 @@ describe('faults', () => {
   })
 })
 
+describe('options', () => {
+  it('sends every request through the injected fetch', async () => {
+    const { simulator, now } = await setup()
+    const seen: string[] = []
+    const tracker = createOceanTracker(
+      { bitcoin_address: simulator.address(), api_base_url: simulator.url },
+      {
+        now,
+        fetch: (input, init) => {
+          seen.push(String(input instanceof Request ? input.url : input))
+          return fetch(input, init)
+        },
+      },
+    )
+    await tracker.getWorkerStats()
+    expect(seen).toEqual([`${simulator.url}/v1/user_hashrate_full/${simulator.address()}`])
+  })
+})
+
 describe('bad config', () => {
   it('throws TrackerConfigurationError naming the field before any request', () => {
     expect(() => createOceanTracker({ bitcoin_address: ' ' })).toThrow(TrackerConfigurationError)
