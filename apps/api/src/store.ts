@@ -1,8 +1,7 @@
 import {
   type AdapterRegistry,
-  createAdapterRegistry,
+  createDefaultAdapterRegistry,
   createMemoryTrackerRepository,
-  dummyAdapter,
   type TrackerRepository,
 } from '@edge-mining/services'
 import { createTrackerRepository, openDatabase } from '@edge-mining/storage'
@@ -14,8 +13,9 @@ export interface TrackerStore {
   close(): void
 }
 
+/** Every tracker type the services package ships. */
 export function defaultRegistry(): AdapterRegistry {
-  return createAdapterRegistry([dummyAdapter])
+  return createDefaultAdapterRegistry()
 }
 
 export function openMemoryStore(): TrackerStore {

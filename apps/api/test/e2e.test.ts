@@ -1,0 +1,321 @@
+/**
+ * End to end: the real server (startApi: SQLite database in a temporary folder, real adapters,
+ * a loopback socket on an ephemeral port) against the pool simulators. Pool time is a
+ * controllable clock (real time + an offset the tests advance), so TTLs and cool-downs are
+ * crossed without sleeping.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  MiningPerformanceSnapshotSchema,
+  MiningRewardSchema,
+  PayoutScheduleSchema,
+  PoolStatsSchema,
+  PoolWorkerStatsSchema,
+} from '@edge-mining/domain'
+import { type OceanSimulator, startOceanSimulator } from '@edge-mining/pool-simulator'
+import * as v from 'valibot'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RunningApi, startApi } from '../src/index'
+import { createFuzzer } from './fuzz'
+import { captureLogs } from './support'
+
+const API_TOKEN = 'e2e-api-token-7f3c9a1d5b2e8f40'
+const T = '/api/v1/mining-performance-trackers'
+
+let folder: string
+let ocean: OceanSimulator
+let api: RunningApi
+let offsetMs = 0
+const now = () => Date.now() + offsetMs
+const advance = (ms: number) => {
+  offsetMs += ms
+}
+const logs = captureLogs()
+/** Every response the suite saw, headers and body, to search for secrets at the end. */
+const seen: string[] = []
+
+interface Answer {
+  status: number
+  headers: Headers
+  text: string
+  // biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field
+  json: any
+}
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${API_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  seen.push(`${res.status} ${JSON.stringify([...res.headers])} ${text}`)
+  let json: unknown = null
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = null
+  }
+  return { status: res.status, headers: res.headers, text, json }
+}
+
+async function start() {
+  return startApi({
+    env: {
+      API_PORT: '0',
+      DB_PATH: join(folder, 'db', 'edgemining.db'),
+      API_TOKEN,
+      LOG_LEVEL: 'debug',
+    },
+    logger: logs.logger,
+    now,
+  })
+}
+
+/** Past every TTL and cool-down: the next read goes to the pool. */
+const FAR = 2 * 3_600_000
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'api-e2e-'))
+  ocean = await startOceanSimulator({ scenario: { data: 'reference' } })
+  api = await start()
+})
+
+afterAll(async () => {
+  await api?.close()
+  await ocean?.close()
+  rmSync(folder, { recursive: true, force: true })
+})
+
+async function createOcean(name = 'Ocean (simulated)', extra: Record<string, unknown> = {}) {
+  const res = await call('POST', T, {
+    name,
+    adapter_type: 'ocean',
+    config: { bitcoin_address: ocean.address(), api_base_url: ocean.url, ...extra },
+  })
+  expect(res.status).toBe(201)
+  return res.json as { id: string }
+}
+
+describe('every endpoint with the real Ocean adapter (reference data of pool-apis.md §1.3)', () => {
+  it('CRUD, types and schemas', async () => {
+    const created = await createOcean('Garage')
+    expect(created).toMatchObject({
+      name: 'Garage',
+      adapter_type: 'ocean',
+      config: {
+        bitcoin_address: ocean.address(),
+        api_base_url: ocean.url,
+        request_timeout_seconds: 10,
+      },
+      external_service_id: null,
+    })
+    expect((await call('GET', T)).json).toContainEqual(created)
+    expect((await call('GET', `${T}/`)).json).toContainEqual(created)
+    expect((await call('GET', `${T}/${created.id}`)).json).toEqual(created)
+    const renamed = await call('PUT', `${T}/${created.id}/`, { name: 'Garage 2' })
+    expect(renamed.status).toBe(200)
+    expect(renamed.json).toMatchObject({ name: 'Garage 2', config: created.config })
+    expect((await call('GET', `${T}/types`)).json).toEqual(
+      expect.arrayContaining(['dummy', 'ocean']),
+    )
+    const schema = await call('GET', `${T}/types/ocean/config-schema`)
+    expect(schema.json.required).toEqual(['bitcoin_address'])
+    expect((await call('GET', `${T}/types/ocean/external-services`)).json).toBe(null)
+    const deleted = await call('DELETE', `${T}/${created.id}`)
+    expect(deleted.json.id).toBe(created.id)
+    expect((await call('GET', `${T}/${created.id}`)).status).toBe(404)
+  })
+
+  it('live data: test, stats, workers, rewards, payout schedule, snapshot', async () => {
+    advance(FAR)
+    const { id } = await createOcean()
+    const test = await call('POST', `${T}/${id}/test`)
+    expect(test.status).toBe(200)
+    // hashrate_300s "199715979264000" H/s = 199.715979264 TH/s
+    expect(test.json).toMatchObject({
+      status: 'success',
+      current_hashrate: { value: 199.715979264, unit: 'TH/s' },
+      from_cache: false,
+    })
+    expect(test.json.latency_ms).toBeGreaterThanOrEqual(0)
+
+    const stats = await call('GET', `${T}/${id}/stats`)
+    expect(stats.status).toBe(200)
+    v.parse(PoolStatsSchema, stats.json)
+    expect(stats.json.current_hashrate).toEqual({ value: 199.715979264, unit: 'TH/s' })
+    // hashrate_86400s "150123846451200" H/s; unpaid "0.00412345" BTC = 412345 sats
+    expect(stats.json.average_hashrate_24h).toEqual({ value: 150.1238464512, unit: 'TH/s' })
+    expect(stats.json.unpaid_balance).toBe(412345)
+    expect(stats.headers.get('x-edge-mining-stale')).toBe('false')
+
+    const workers = await call('GET', `${T}/${id}/workers`)
+    v.parse(v.array(PoolWorkerStatsSchema), workers.json)
+    const byName = Object.fromEntries(
+      workers.json.map((w: { worker_name: string; hashrate: unknown }) => [
+        w.worker_name,
+        w.hashrate,
+      ]),
+    )
+    // user_hashrate_full workers: hashrate_300s 189730180300800 and 9985798963200 H/s
+    expect(byName).toEqual({
+      's21-rack1': { value: 189.7301803008, unit: 'TH/s' },
+      'bitaxe-desk': { value: 9.9857989632, unit: 'TH/s' },
+    })
+
+    const rewards = await call('GET', `${T}/${id}/rewards?limit=2`)
+    expect(rewards.status).toBe(200)
+    v.parse(v.array(MiningRewardSchema), rewards.json)
+    expect(rewards.json.length).toBeLessThanOrEqual(2)
+
+    const payout = await call('GET', `${T}/${id}/payout-schedule`)
+    v.parse(PayoutScheduleSchema, payout.json)
+    expect(payout.json).toMatchObject({ frequency: 'per_block', threshold: 1048576 })
+
+    const snapshot = await call('GET', `${T}/${id}/snapshot`)
+    v.parse(MiningPerformanceSnapshotSchema, snapshot.json)
+    expect(snapshot.json.errors).toEqual([])
+    expect(snapshot.json.current_hashrate).toEqual({ value: 199.715979264, unit: 'TH/s' })
+  })
+})
+
+describe('pool faults from the simulator map to upstream statuses at once', () => {
+  it.each([
+    ['429 with Retry-After', 429, { kind: 'too_many_requests', retryAfterSeconds: 30 }],
+    ['429 without Retry-After', 429, { kind: 'too_many_requests' }],
+    ['500', 503, { kind: 'server_error' }],
+    ['502', 503, { kind: 'server_error', status: 502 }],
+    ['hang', 503, { kind: 'hang' }],
+    ['HTML instead of JSON', 502, { kind: 'non_json' }],
+    ['truncated JSON', 502, { kind: 'truncated' }],
+    ['empty body', 502, { kind: 'empty_body' }],
+  ] as const)('%s → %i', async (_label, status, fault) => {
+    advance(FAR)
+    // Nothing cached: a stale value would (rightly) be served instead of the error.
+    api.trackers.cache.invalidate()
+    const { id } = await createOcean('Faulty', { request_timeout_seconds: 0.3 })
+    ocean.setScenario({ data: 'reference', faults: [{ endpoint: '*', fault }] })
+    ocean.resetRequests()
+    try {
+      const res = await call('GET', `${T}/${id}/stats`)
+      expect(res.status).toBe(status)
+      expect(typeof res.json.detail).toBe('string')
+      if (status === 429) {
+        // Answered with the wait, not after minutes of retries: one request per pool endpoint.
+        const retryAfter = Number(res.headers.get('retry-after'))
+        expect(retryAfter).toBeGreaterThanOrEqual(1)
+        expect(retryAfter).toBeLessThanOrEqual(
+          fault.kind === 'too_many_requests' && 'retryAfterSeconds' in fault ? 30 : 120,
+        )
+        expect(res.json.detail).toMatch(/^Pool rate-limited: /)
+        for (const count of Object.values(ocean.requests().byEndpoint)) expect(count).toBe(1)
+        // While the pool host cools down, nothing reaches it and the answer is still a 429.
+        const again = await call('GET', `${T}/${id}/workers`)
+        expect(again.status).toBe(429)
+        expect(again.headers.get('retry-after')).not.toBe(null)
+        expect(ocean.requests().byEndpoint.user_hashrate_full).toBe(1)
+      }
+      if (status === 503) expect(res.json.detail).toMatch(/^Pool unreachable: /)
+      if (status === 502) expect(res.json.detail).toMatch(/^Pool returned invalid response: /)
+    } finally {
+      ocean.setScenario({ data: 'reference' })
+    }
+  })
+
+  it('a throttled pool with data cached answers the stale data, marked, with its age', async () => {
+    advance(FAR)
+    const { id } = await createOcean('Cached')
+    expect((await call('GET', `${T}/${id}/stats`)).status).toBe(200)
+    advance(301_000) // pool_stats TTL is 300 s
+    ocean.setScenario({
+      data: 'reference',
+      faults: [{ endpoint: '*', fault: { kind: 'too_many_requests', retryAfterSeconds: 60 } }],
+    })
+    try {
+      const stale = await call('GET', `${T}/${id}/stats`)
+      expect(stale.status).toBe(200)
+      expect(stale.headers.get('x-edge-mining-stale')).toBe('true')
+      expect(Number(stale.headers.get('x-edge-mining-data-age'))).toBeGreaterThanOrEqual(301)
+      expect(stale.headers.get('age')).toBe(stale.headers.get('x-edge-mining-data-age'))
+      expect(stale.json.unpaid_balance).toBe(412345)
+      const snapshot = await call('GET', `${T}/${id}/snapshot`)
+      expect(snapshot.json.stale).toBe(true)
+      expect(snapshot.headers.get('x-edge-mining-stale')).toBe('true')
+    } finally {
+      ocean.setScenario({ data: 'reference' })
+    }
+  })
+})
+
+describe('bad input and a fuzz pass', () => {
+  it('1 000+ malformed requests: no 5xx, every oversized body a 413, still healthy', async () => {
+    advance(FAR)
+    const dummy = await call('POST', T, { name: 'Fuzz dummy', config: { seed: 5 } })
+    const live = await createOcean('Fuzz ocean')
+    const next = createFuzzer({
+      seed: 20260820,
+      ids: [dummy.json.id, live.id],
+      bodyLimitBytes: 64 * 1024,
+      authorization: `Bearer ${API_TOKEN}`,
+    })
+    const cases = Array.from({ length: 1100 }, next)
+    const failures: string[] = []
+    let index = 0
+    const worker = async () => {
+      while (index < cases.length) {
+        const fuzz = cases[index++]
+        if (!fuzz) return
+        const res = await fetch(`${api.url}${fuzz.path}`, {
+          method: fuzz.method,
+          headers: fuzz.headers,
+          ...(fuzz.body === undefined ? {} : { body: fuzz.body }),
+        })
+        const text = await res.text()
+        seen.push(`${res.status} ${text}`)
+        if (res.status >= 500 || (fuzz.huge && res.status !== 413)) {
+          failures.push(
+            `${fuzz.method} ${fuzz.path.slice(0, 100)} → ${res.status} ${text.slice(0, 200)}`,
+          )
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 8 }, worker))
+    expect(failures).toEqual([])
+    expect((await call('GET', '/health')).json).toEqual({ status: 'ok' })
+    expect((await call('GET', `${T}/${live.id}/stats`)).status).toBe(200)
+  }, 120_000)
+})
+
+describe('persistence', () => {
+  it('trackers survive a server restart', async () => {
+    const before = (await call('GET', T)).json
+    expect(before.length).toBeGreaterThan(0)
+    await api.close()
+    api = await start()
+    expect((await call('GET', T)).json).toEqual(before)
+    advance(FAR)
+    const ocean = before.find((t: { adapter_type: string }) => t.adapter_type === 'ocean')
+    expect((await call('GET', `${T}/${ocean.id}/stats`)).status).toBe(200)
+  })
+})
+
+describe('secrets', () => {
+  it('the API token is in no response and no log line', () => {
+    expect(seen.length).toBeGreaterThan(1000)
+    for (const response of seen) expect(response).not.toContain(API_TOKEN)
+    const lines = logs.lines()
+    expect(lines.length).toBeGreaterThan(1000)
+    for (const line of lines) expect(line).not.toContain(API_TOKEN)
+  })
+})
