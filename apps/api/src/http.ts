@@ -1,5 +1,5 @@
 import { describeValue } from '@edge-mining/domain'
-import type { Context, Env, MiddlewareHandler, ValidationTargets } from 'hono'
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
 import { type DescribeRouteOptions, validator as openApiValidator, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
 import { ErrorSchema } from './schemas'
