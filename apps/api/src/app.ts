@@ -156,6 +156,8 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
         },
         ...(options.apiToken ? { security: [{ bearer: [] }] } : {}),
       },
+      // Validation failures are documented per route as 422 {"detail"}, not the library's 400 shape.
+      defaultValidationErrorResponse: false,
       exclude: ['/docs', '/docs/assets/init.js', '/docs/assets/{name}', '/openapi.json'],
     }),
   )

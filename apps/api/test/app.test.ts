@@ -49,6 +49,14 @@ describe('health and docs', () => {
       ]),
     )
     expect(operations.some((operation) => operation.includes('/docs'))).toBe(false)
+    const create = spec.paths[t]?.post as {
+      requestBody?: { content: Record<string, { schema: { properties: object } }> }
+      responses: Record<string, unknown>
+    }
+    expect(
+      Object.keys(create.requestBody?.content['application/json']?.schema.properties ?? {}),
+    ).toEqual(['name', 'adapter_type', 'config', 'external_service_id'])
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '422']))
   })
 
   it('/docs loads Swagger UI from this server, never a CDN', async () => {
