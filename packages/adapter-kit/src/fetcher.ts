@@ -32,8 +32,16 @@ export interface PoolFetcherOptions {
   pool: string
   client: JsonClient
   cache: CacheWithMeta
-  /** Cache key prefix: base URL plus the account identity — a hash for secrets, never the token. */
+  /**
+   * The pool's base URL. Cache keys are `baseURL + path + query`, real URLs, so the cache's
+   * default cool-down scope (the URL host) pauses the whole pool host after a 429.
+   */
   cacheKeyPrefix: string
+  /**
+   * Who is asking, when the path does not say it (Braiins: a short hash of the token, never the
+   * token itself); appended to cache keys as a URL fragment.
+   */
+  cacheKeyIdentity?: string
   /** Runs each network request (a pacer keeps Braiins to one request per 5 s); default: now. */
   schedule?: <T>(task: () => Promise<T>) => Promise<T>
 }
@@ -42,9 +50,14 @@ export interface PoolFetcher {
   fetch<T>(endpoint: PoolEndpoint<T>, options?: TrackerCallOptions): Promise<T>
 }
 
-function cacheKey(prefix: string, path: string, query: Record<string, string> | undefined) {
+function cacheKey(
+  prefix: string,
+  path: string,
+  query: Record<string, string> | undefined,
+  identity: string | undefined,
+) {
   const search = query ? new URLSearchParams(Object.entries(query).sort()).toString() : ''
-  return `${prefix}${path}${search ? `?${search}` : ''}`
+  return `${prefix}${path}${search ? `?${search}` : ''}${identity ? `#${identity}` : ''}`
 }
 
 /**
@@ -71,7 +84,7 @@ export function createPoolFetcher(options: PoolFetcherOptions): PoolFetcher {
       }
       try {
         const result = await options.cache.getWithMeta(
-          cacheKey(options.cacheKeyPrefix, path, query),
+          cacheKey(options.cacheKeyPrefix, path, query, options.cacheKeyIdentity),
           endpoint.ttlMs,
           load,
         )
@@ -79,6 +92,7 @@ export function createPoolFetcher(options: PoolFetcherOptions): PoolFetcher {
           source: endpoint.name,
           stale: result.stale,
           age_seconds: Math.max(0, Math.floor(result.ageMs / 1000)),
+          from_cache: result.source === 'cache',
         })
         return result.value
       } catch (error) {

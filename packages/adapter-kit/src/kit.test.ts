@@ -155,7 +155,8 @@ describe('createPoolFetcher', () => {
     const fetcher = createPoolFetcher({
       pool: 'Ocean',
       cache,
-      cacheKeyPrefix: 'https://api.ocean.xyz|bc1q|',
+      cacheKeyPrefix: 'https://api.ocean.xyz',
+      cacheKeyIdentity: 'acct-1',
       client: {
         async getJson(path, options) {
           calls.push(`${path}?${new URLSearchParams(options?.query).toString()}`)
@@ -175,8 +176,10 @@ describe('createPoolFetcher', () => {
     clock = 30_000
     expect(await fetcher.fetch(endpoint, { onFreshness: (f) => seen.push(f) })).toBe(5)
     expect(calls).toEqual(['/v1/statsnap/bc1q?b=2&a=1'])
-    expect(cache.keys()).toEqual(['https://api.ocean.xyz|bc1q|/v1/statsnap/bc1q?a=1&b=2'])
-    expect(seen).toEqual([{ source: 'statsnap', stale: false, age_seconds: 30 }])
+    expect(cache.keys()).toEqual(['https://api.ocean.xyz/v1/statsnap/bc1q?a=1&b=2#acct-1'])
+    // Keys are URLs, so a cool-down scoped by host covers the whole pool.
+    expect(new URL(cache.keys()[0] ?? '').host).toBe('api.ocean.xyz')
+    expect(seen).toEqual([{ source: 'statsnap', stale: false, age_seconds: 30, from_cache: true }])
   })
 
   it('recovers known failures as data and maps the others to domain errors', async () => {

@@ -13,6 +13,8 @@ export interface Freshness {
   /** True when served from cache past its TTL because the pool was throttling or failing. */
   stale: boolean
   age_seconds: number
+  /** True when answered from the cache, false when this call reached the pool. */
+  from_cache?: boolean
 }
 
 export interface TrackerCallOptions {
