@@ -1,6 +1,10 @@
 import { inspect } from 'node:util'
-import { apiBaseUrlField, configJsonSchema, requestTimeoutSecondsField } from '@edge-mining/adapter-kit'
-import { parseTrackerConfig } from '@edge-mining/domain'
+import {
+  apiBaseUrlField,
+  configJsonSchema,
+  requestTimeoutSecondsField,
+} from '@edge-mining/adapter-kit'
+import { parseTrackerConfig, TrackerConfigurationError } from '@edge-mining/domain'
 import * as v from 'valibot'
 
 /** What a secret field shows wherever a config is printed or serialised. */
@@ -11,7 +15,10 @@ const ApiTokenSchema = v.pipe(
   v.string('must be a string'),
   v.description('Braiins Pool access-profile token (sent as the Pool-Auth-Token header)'),
   v.check((token) => token.trim().length > 0, 'must not be blank'),
-  v.check((token) => !/[\s\p{Cc}]/u.test(token), 'must not contain whitespace or control characters'),
+  v.check(
+    (token) => !/[\s\p{Cc}]/u.test(token),
+    'must not contain whitespace or control characters',
+  ),
   // An HTTP header value must be ASCII; anything else would fail inside fetch instead.
   v.check((token) => /^[\x21-\x7e]+$/.test(token), 'must contain only printable ASCII characters'),
   v.check((token) => token.length <= 512, 'must be at most 512 characters'),
@@ -43,6 +50,12 @@ export function redactBraiinsTrackerConfig(config: BraiinsTrackerConfig): Braiin
  * in a log line or an API answer does not leak it. To persist it, read the fields explicitly.
  */
 export function parseBraiinsTrackerConfig(input: unknown): BraiinsTrackerConfig {
+  // The domain's parser reports a missing strictObject key as "unknown key"; say it plainly.
+  if (typeof input === 'object' && input !== null && !('api_token' in input)) {
+    throw new TrackerConfigurationError('braiins_pool config api_token: is required', {
+      field: 'api_token',
+    })
+  }
   const config = parseTrackerConfig(BraiinsTrackerConfigSchema, input, {
     adapterType: 'braiins_pool',
     secretFields: ['api_token'],

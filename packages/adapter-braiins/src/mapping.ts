@@ -13,10 +13,10 @@ import {
   type MiningReward,
   miningReward,
   newestRewards,
+  type PoolWorkerStats,
   parseCount,
   parseHashrateUnit,
   parseTimestamp,
-  type PoolWorkerStats,
   poolWorkerStats,
   toTerahashPerSecond,
   type WorkerState,
@@ -58,7 +58,11 @@ export const WorkerResponseSchema = v.object({
 export const WorkersResponseSchema = v.object({
   btc: v.object({
     hash_rate_unit: Unit,
-    workers: v.record(v.string(), WorkerResponseSchema),
+    // valibot's record accepts arrays; the real API sends a map keyed `user.worker`.
+    workers: v.pipe(
+      v.custom<unknown>((input) => !Array.isArray(input), 'expected a map keyed by worker name'),
+      v.record(v.string(), WorkerResponseSchema),
+    ),
   }),
 })
 

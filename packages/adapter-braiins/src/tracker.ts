@@ -55,18 +55,6 @@ export function tokenTag(token: string): string {
 }
 
 /**
- * The cache-key prefix of an account: the base URL with the token's tag as its user part
- * (`https://token-1a2b…@pool.braiins.com`), so the http-cache's default scope — the URL host —
- * cools the whole pool host down after a 429, and two tokens never share an entry.
- */
-function accountPrefix(baseUrl: string, tag: string): string {
-  const url = new URL(baseUrl)
-  url.username = `token-${tag}`
-  url.password = ''
-  return url.href.replace(/\/+$/, '')
-}
-
-/**
  * A Braiins Pool tracker (post-FPPS API). Every request carries `Pool-Auth-Token`, goes through
  * the cache and waits for its token's pacer slot (one request per 5 s). Failures are thrown as
  * the domain's MiningPool* errors; the token never appears in them.
@@ -97,7 +85,10 @@ export function createBraiinsTracker(
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     }),
     cache: options.cache ?? createCache({ now }),
-    cacheKeyPrefix: accountPrefix(config.api_base_url, tag),
+    // Keys are `https://pool.braiins.com/accounts/…#token-<tag>`: the default cool-down scope
+    // (the URL host) pauses the whole pool host after a 429; two tokens never share an entry.
+    cacheKeyPrefix: config.api_base_url,
+    cacheKeyIdentity: `token-${tag}`,
     schedule: (task) => pacer.schedule(task),
   })
 
