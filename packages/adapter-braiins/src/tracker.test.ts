@@ -340,6 +340,28 @@ describe('errors', () => {
     expect((error as Error).message).toMatch(/timed out/)
   })
 
+  it('a pool that is not listening → unreachable', async () => {
+    const { time, sim, tracker } = await setup()
+    await sim.close()
+    const error = await failure(time, tracker.getWorkerStats())
+    expect(error).toBeInstanceOf(MiningPoolUnreachableError)
+    expect((error as Error).message).toMatch(/network error/)
+  })
+
+  it('an over-limit request the pool ignores (drop) → unreachable after the timeout', async () => {
+    const { time, config, trackerOptions } = await setup({
+      timeoutSeconds: 0.05,
+      rateLimit: { mode: 'drop' },
+    })
+    // Two trackers with separate pacers: the second breaks the limit, as an unpaced client would.
+    const first = createBraiinsTracker(config, trackerOptions)
+    const second = createBraiinsTracker(config, trackerOptions)
+    await time.run(first.getCurrentHashrate())
+    expect(await failure(time, second.getCurrentHashrate())).toBeInstanceOf(
+      MiningPoolUnreachableError,
+    )
+  })
+
   it.each([
     ['an HTML page', { kind: 'non_json' as const }],
     ['a plain-text 200', { kind: 'non_json' as const, body: 'OK', contentType: 'text/plain' }],
