@@ -1,0 +1,37 @@
+import type { MiningPerformanceTracker } from '@edge-mining/domain'
+
+type MaybePromise<T> = T | Promise<T>
+
+/**
+ * Where trackers are kept. `@edge-mining/storage` provides the SQLite one; methods may answer
+ * synchronously or with a promise.
+ */
+export interface TrackerRepository {
+  add(tracker: MiningPerformanceTracker): MaybePromise<unknown>
+  get(id: string): MaybePromise<MiningPerformanceTracker | null | undefined>
+  list(): MaybePromise<MiningPerformanceTracker[]>
+  update(tracker: MiningPerformanceTracker): MaybePromise<unknown>
+  remove(id: string): MaybePromise<unknown>
+}
+
+/** An in-process repository (tests, demos); stores copies so callers cannot mutate it. */
+export function createMemoryTrackerRepository(): TrackerRepository {
+  const trackers = new Map<string, MiningPerformanceTracker>()
+  const copy = (tracker: MiningPerformanceTracker) => structuredClone(tracker)
+  return {
+    add(tracker) {
+      trackers.set(tracker.id, copy(tracker))
+    },
+    get: (id) => {
+      const tracker = trackers.get(id)
+      return tracker ? copy(tracker) : undefined
+    },
+    list: () => [...trackers.values()].map(copy),
+    update(tracker) {
+      trackers.set(tracker.id, copy(tracker))
+    },
+    remove(id) {
+      trackers.delete(id)
+    },
+  }
+}
