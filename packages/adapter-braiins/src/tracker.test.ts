@@ -349,13 +349,15 @@ describe('errors', () => {
   })
 
   it('an over-limit request the pool ignores (drop) → unreachable after the timeout', async () => {
-    const { time, config, trackerOptions } = await setup({
-      timeoutSeconds: 0.05,
-      rateLimit: { mode: 'drop' },
-    })
+    const { time, config, trackerOptions } = await setup({ rateLimit: { mode: 'drop' } })
     // Two trackers with separate pacers: the second breaks the limit, as an unpaced client would.
-    const first = createBraiinsTracker(config, trackerOptions)
-    const second = createBraiinsTracker(config, trackerOptions)
+    const separately = () => createPacerRegistry({ now: time.now, setTimeout: time.setTimeout })
+    const first = createBraiinsTracker(config, { ...trackerOptions, pacers: separately() })
+    const second = createBraiinsTracker(
+      // Only the ignored request may time out: a short timeout for it alone.
+      { ...config, request_timeout_seconds: 0.05 },
+      { ...trackerOptions, pacers: separately() },
+    )
     await time.run(first.getCurrentHashrate())
     expect(await failure(time, second.getCurrentHashrate())).toBeInstanceOf(
       MiningPoolUnreachableError,
@@ -411,15 +413,14 @@ describe('pacing: at most one request per 5 s per token', () => {
     ])
   })
 
-  it('two trackers of one token share a pacer; another token has its own', async () => {
+  it('two trackers of one token on one clock share a pacer by default; another token has its own', async () => {
     const { time, sim, config, trackerOptions } = await setup({
       rateLimit: { mode: 'synthetic-429' },
     })
-    const pacers = createPacerRegistry({ now: time.now, setTimeout: time.setTimeout })
-    const options = { ...trackerOptions, pacers }
-    const first = createBraiinsTracker(config, options)
-    const second = createBraiinsTracker(config, options)
-    const other = createBraiinsTracker({ ...config, api_token: OTHER_TOKEN }, options)
+    // No `pacers` option: the process-wide registry of this clock and timer.
+    const first = createBraiinsTracker(config, trackerOptions)
+    const second = createBraiinsTracker(config, trackerOptions)
+    const other = createBraiinsTracker({ ...config, api_token: OTHER_TOKEN }, trackerOptions)
     await time.run(
       Promise.all([
         first.getPoolStats(),

@@ -14,7 +14,7 @@ import {
   redactBraiinsTrackerConfig,
 } from './config'
 import { mapDailyRewards, mapProfile, mapWorkers, POOL_NAME, rewardsWindow } from './mapping'
-import { createPacerRegistry, type PacerRegistry, processPacerRegistry } from './pacing'
+import { type PacerRegistry, processPacerRegistry } from './pacing'
 
 /** Header Braiins reads the access-profile token from. */
 export const TOKEN_HEADER = 'Pool-Auth-Token'
@@ -38,8 +38,8 @@ export interface BraiinsTrackerOptions {
   /** fetch implementation of the HTTP client. Default the global `fetch`. */
   fetch?: typeof globalThis.fetch
   /**
-   * Request pacers, one per token (see `createPacerRegistry`). Default: a process-wide registry
-   * on the real clock; when `now` or `setTimeout` is given, a registry of this tracker on them.
+   * Request pacers, one per token (see `createPacerRegistry`). Default: one process-wide
+   * registry per `now`/`setTimeout` pair, so trackers of one token on one clock share a queue.
    */
   pacers?: PacerRegistry
 }
@@ -66,14 +66,7 @@ export function createBraiinsTracker(
   const config = parseBraiinsTrackerConfig(input)
   const now = options.now ?? Date.now
   const tag = tokenTag(config.api_token)
-  const pacers =
-    options.pacers ??
-    (options.now === undefined && options.setTimeout === undefined
-      ? processPacerRegistry()
-      : createPacerRegistry({
-          now,
-          ...(options.setTimeout === undefined ? {} : { setTimeout: options.setTimeout }),
-        }))
+  const pacers = options.pacers ?? processPacerRegistry(options.now, options.setTimeout)
   const pacer = pacers.pacerFor(`${config.api_base_url}|${tag}`)
   const fetcher = createPoolFetcher({
     pool: POOL_NAME,
