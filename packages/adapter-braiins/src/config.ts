@@ -10,6 +10,9 @@ import * as v from 'valibot'
 /** What a secret field shows wherever a config is printed or serialised. */
 export const REDACTED = '***'
 
+/** Config keys that are secrets (write-only): for registries and `parseTrackerConfig`. */
+export const BRAIINS_SECRET_FIELDS = ['api_token'] as const
+
 // Custom messages only: valibot's defaults would quote the token.
 const ApiTokenSchema = v.pipe(
   v.string('must be a string'),
@@ -35,7 +38,7 @@ export type BraiinsTrackerConfig = v.InferOutput<typeof BraiinsTrackerConfigSche
 
 /** JSON Schema of the config (the API's config-schema endpoint, the CLI wizard). */
 export const braiinsTrackerConfigJsonSchema = configJsonSchema(BraiinsTrackerConfigSchema, {
-  secretFields: ['api_token'],
+  secretFields: BRAIINS_SECRET_FIELDS,
 })
 
 /** The config as it may be shown: the token replaced by {@link REDACTED}. */
@@ -58,7 +61,7 @@ export function parseBraiinsTrackerConfig(input: unknown): BraiinsTrackerConfig 
   }
   const config = parseTrackerConfig(BraiinsTrackerConfigSchema, input, {
     adapterType: 'braiins_pool',
-    secretFields: ['api_token'],
+    secretFields: BRAIINS_SECRET_FIELDS,
   })
   const redacted = () => redactBraiinsTrackerConfig(config)
   Object.defineProperties(config, {

@@ -1,4 +1,5 @@
 export {
+  BRAIINS_SECRET_FIELDS,
   type BraiinsTrackerConfig,
   type BraiinsTrackerConfigInput,
   BraiinsTrackerConfigSchema,
