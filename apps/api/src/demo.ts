@@ -14,6 +14,8 @@ export interface RunningDemo {
   api: RunningApi
   ocean: MiningPerformanceTracker
   braiins: MiningPerformanceTracker
+  /** The temporary database file (deleted by `close()`). */
+  databasePath: string
   /** What to open, one `label  url` per line. */
   urls: { label: string; url: string }[]
   /** Stops the API and both simulators and deletes the temporary database. */
@@ -32,13 +34,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await Promise.allSettled([ocean.close(), braiins.close()])
     rmSync(folder, { recursive: true, force: true })
   }
+  const databasePath = join(folder, 'edgemining.db')
   let api: RunningApi
   try {
     const env = options.env ?? process.env
-    api = await startApi({
-      ...options,
-      env: { ...env, DB_PATH: join(folder, 'edgemining.db') },
-    })
+    api = await startApi({ ...options, env: { ...env, DB_PATH: databasePath } })
   } catch (error) {
     await cleanup()
     throw error
@@ -69,6 +69,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       api,
       ocean: oceanTracker,
       braiins: braiinsTracker,
+      databasePath,
       urls,
       async close() {
         await api.close()
