@@ -11,15 +11,15 @@ const TOKEN = 'brn-secret-token-0123456789'
 
 describe('health and docs', () => {
   it('GET /health answers {"status":"ok"}', async () => {
-    const { app } = makeApp()
-    const res = await app.request('/health')
+    const { request } = makeApp()
+    const res = await request('/health')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ status: 'ok' })
   })
 
   it('GET /openapi.json is OpenAPI 3.1 and describes every route', async () => {
-    const { app } = makeApp()
-    const spec = (await (await app.request('/openapi.json')).json()) as {
+    const { request } = makeApp()
+    const spec = (await (await request('/openapi.json')).json()) as {
       openapi: string
       paths: Record<string, Record<string, unknown>>
     }
@@ -60,21 +60,21 @@ describe('health and docs', () => {
   })
 
   it('/docs loads Swagger UI from this server, never a CDN', async () => {
-    const { app } = makeApp()
-    const page = await (await app.request('/docs')).text()
+    const { request } = makeApp()
+    const page = await (await request('/docs')).text()
     const sources = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])
     expect(sources.length).toBeGreaterThan(0)
     for (const source of sources) expect(source).toMatch(/^\/docs\/assets\//)
     for (const source of sources) {
-      expect((await app.request(source ?? '')).status, source).toBe(200)
+      expect((await request(source ?? '')).status, source).toBe(200)
     }
-    expect((await app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404)
+    expect((await request('/docs/assets/..%2Fpackage.json')).status).toBe(404)
   })
 })
 
 describe('tracker CRUD', () => {
   it('creates with 201, lists, reads, with and without a trailing slash', async () => {
-    const { app, json } = makeApp()
+    const { request, json } = makeApp()
     const created = await json('POST', `${TRACKERS}/`, {
       name: '  Garage  ',
       adapter_type: 'dummy',
@@ -90,12 +90,12 @@ describe('tracker CRUD', () => {
     })
     expect(tracker.id).toMatch(/^[0-9a-f-]{36}$/)
     for (const path of [TRACKERS, `${TRACKERS}/`]) {
-      const list = await app.request(path)
+      const list = await request(path)
       expect(list.status).toBe(200)
       expect(await list.json()).toEqual([tracker])
     }
     for (const path of [`${TRACKERS}/${tracker.id}`, `${TRACKERS}/${tracker.id}/`]) {
-      expect(await (await app.request(path)).json()).toEqual(tracker)
+      expect(await (await request(path)).json()).toEqual(tracker)
     }
   })
 
@@ -112,29 +112,27 @@ describe('tracker CRUD', () => {
   })
 
   it('DELETE answers the deleted tracker; then the id is 404', async () => {
-    const { app, json } = makeApp()
+    const { request, json } = makeApp()
     const tracker = await (await json('POST', TRACKERS, { config: {} })).json()
-    const deleted = await app.request(`${TRACKERS}/${tracker.id}`, { method: 'DELETE' })
+    const deleted = await request(`${TRACKERS}/${tracker.id}`, { method: 'DELETE' })
     expect(deleted.status).toBe(200)
     expect(await deleted.json()).toEqual(tracker)
     for (const suffix of ['', '/stats', '/workers', '/rewards', '/payout-schedule', '/snapshot']) {
-      const res = await app.request(`${TRACKERS}/${tracker.id}${suffix}`)
+      const res = await request(`${TRACKERS}/${tracker.id}${suffix}`)
       expect(res.status, suffix).toBe(404)
       expect(await res.json()).toEqual({ detail: 'Mining performance tracker not found' })
     }
-    expect((await app.request(`${TRACKERS}/${tracker.id}/test`, { method: 'POST' })).status).toBe(
-      404,
-    )
-    expect((await app.request(`${TRACKERS}/${tracker.id}`, { method: 'DELETE' })).status).toBe(404)
+    expect((await request(`${TRACKERS}/${tracker.id}/test`, { method: 'POST' })).status).toBe(404)
+    expect((await request(`${TRACKERS}/${tracker.id}`, { method: 'DELETE' })).status).toBe(404)
   })
 
   it('types, config schema and external services', async () => {
-    const { app } = makeApp()
-    expect(await (await app.request(`${TRACKERS}/types`)).json()).toEqual(['dummy', 'braiins_pool'])
-    const schema = await (await app.request(`${TRACKERS}/types/dummy/config-schema`)).json()
+    const { request } = makeApp()
+    expect(await (await request(`${TRACKERS}/types`)).json()).toEqual(['dummy', 'braiins_pool'])
+    const schema = await (await request(`${TRACKERS}/types/dummy/config-schema`)).json()
     expect(schema).toMatchObject({ type: 'object', properties: { message: { type: 'string' } } })
-    expect(await (await app.request(`${TRACKERS}/types/dummy/external-services`)).json()).toBe(null)
-    const bad = await app.request(`${TRACKERS}/types/nicehash/config-schema`)
+    expect(await (await request(`${TRACKERS}/types/dummy/external-services`)).json()).toBe(null)
+    const bad = await request(`${TRACKERS}/types/nicehash/config-schema`)
     expect(bad.status).toBe(422)
     expect((await bad.json()).detail).toContain('adapter_type')
   })
@@ -142,7 +140,7 @@ describe('tracker CRUD', () => {
 
 describe('secrets are write-only', () => {
   it('never returns, logs or echoes the api_token; a PUT without it keeps it', async () => {
-    const { app, json, trackers, logs, pool } = makeApp()
+    const { request, json, trackers, logs, pool } = makeApp()
     const createdRes = await json('POST', TRACKERS, {
       name: 'Braiins',
       adapter_type: 'braiins_pool',
@@ -152,8 +150,8 @@ describe('secrets are write-only', () => {
     const created = JSON.parse(await createdRes.clone().text())
     bodies.push(await createdRes.text())
     expect(created.config.api_token).toBe('***')
-    bodies.push(await (await app.request(TRACKERS)).text())
-    bodies.push(await (await app.request(`${TRACKERS}/${created.id}`)).text())
+    bodies.push(await (await request(TRACKERS)).text())
+    bodies.push(await (await request(`${TRACKERS}/${created.id}`)).text())
     const renamed = await json('PUT', `${TRACKERS}/${created.id}`, {
       name: 'Renamed',
       config: { api_base_url: 'https://pool.example/v2' },
@@ -169,7 +167,7 @@ describe('secrets are write-only', () => {
     expect((await trackers.get(created.id)).config.api_token).toBe(TOKEN)
     // An error that quotes the token (a careless adapter) is scrubbed before it leaves.
     pool.set({ error: new MiningPoolAuthError(`token ${TOKEN} rejected; Bearer ${TOKEN}`) })
-    const failed = await app.request(`${TRACKERS}/${created.id}/stats`)
+    const failed = await request(`${TRACKERS}/${created.id}/stats`)
     expect(failed.status).toBe(401)
     bodies.push(await failed.text())
     const invalid = await json('PUT', `${TRACKERS}/${created.id}`, { config: { api_token: 5 } })
@@ -200,57 +198,57 @@ describe('pool error map (upstream §6.2)', () => {
     [new MiningPoolResponseError('not JSON'), 502, 'Pool returned invalid response: not JSON'],
     [new MiningPoolRateLimitedError('HTTP 429'), 429, 'Pool rate-limited: HTTP 429'],
   ])('%s → %i', async (error, status, detail) => {
-    const { app, json, pool } = makeApp()
+    const { request, json, pool } = makeApp()
     const id = await trackerWith(pool.set, json)
     pool.set({ error })
     for (const suffix of ['stats', 'workers', 'rewards', 'payout-schedule']) {
-      const res = await app.request(`${TRACKERS}/${id}/${suffix}`)
+      const res = await request(`${TRACKERS}/${id}/${suffix}`)
       expect(res.status, suffix).toBe(status)
       expect(await res.json()).toEqual({ detail })
     }
-    expect((await app.request(`${TRACKERS}/${id}/test`, { method: 'POST' })).status).toBe(status)
+    expect((await request(`${TRACKERS}/${id}/test`, { method: 'POST' })).status).toBe(status)
   })
 
   it('429 carries Retry-After in whole seconds when the pool said when', async () => {
-    const { app, json, pool } = makeApp()
+    const { request, json, pool } = makeApp()
     const id = await trackerWith(pool.set, json)
     pool.set({ error: new MiningPoolRateLimitedError('cool-down', { retry_after_seconds: 6.2 }) })
-    const res = await app.request(`${TRACKERS}/${id}/stats`)
+    const res = await request(`${TRACKERS}/${id}/stats`)
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBe('7')
     pool.set({ error: new MiningPoolRateLimitedError('no hint') })
-    expect((await app.request(`${TRACKERS}/${id}/stats`)).headers.get('retry-after')).toBe(null)
+    expect((await request(`${TRACKERS}/${id}/stats`)).headers.get('retry-after')).toBe(null)
   })
 
   it('no statistics / no payout schedule → 502 as upstream', async () => {
-    const { app, json, pool } = makeApp()
+    const { request, json, pool } = makeApp()
     const id = await trackerWith(pool.set, json)
     pool.set({ empty: true })
-    const stats = await app.request(`${TRACKERS}/${id}/stats`)
+    const stats = await request(`${TRACKERS}/${id}/stats`)
     expect(stats.status).toBe(502)
     expect(await stats.json()).toEqual({ detail: 'Pool returned no statistics' })
-    const payout = await app.request(`${TRACKERS}/${id}/payout-schedule`)
+    const payout = await request(`${TRACKERS}/${id}/payout-schedule`)
     expect(await payout.json()).toEqual({ detail: 'Pool returned no payout schedule' })
   })
 
   it('stale data is served with X-Edge-Mining-Stale and its age', async () => {
-    const { app, json, pool } = makeApp()
+    const { request, json, pool } = makeApp()
     const id = await trackerWith(pool.set, json)
     pool.set({ freshness: { source: 'stats', stale: true, age_seconds: 42.4, from_cache: true } })
-    const res = await app.request(`${TRACKERS}/${id}/stats`)
+    const res = await request(`${TRACKERS}/${id}/stats`)
     expect(res.status).toBe(200)
     expect(res.headers.get('x-edge-mining-stale')).toBe('true')
     expect(res.headers.get('x-edge-mining-data-age')).toBe('42')
     expect(res.headers.get('age')).toBe('42')
-    const test = await app.request(`${TRACKERS}/${id}/test`, { method: 'POST' })
+    const test = await request(`${TRACKERS}/${id}/test`, { method: 'POST' })
     expect((await test.json()).status).toBe('stale')
     expect(test.headers.get('x-edge-mining-stale')).toBe('true')
   })
 
   it('test connectivity answers status, message, latency and the hash rate', async () => {
-    const { app, json, pool } = makeApp()
+    const { request, json, pool } = makeApp()
     const id = await trackerWith(pool.set, json)
-    const res = await app.request(`${TRACKERS}/${id}/test`, { method: 'POST' })
+    const res = await request(`${TRACKERS}/${id}/test`, { method: 'POST' })
     expect(res.status).toBe(200)
     const report = await res.json()
     expect(report).toMatchObject({
@@ -300,20 +298,18 @@ describe('bad input is 4xx with a detail naming the field, never 500', () => {
   it.each(['0', '501', 'ten', '-1', '1.5'])(
     'rewards?limit=%s → 422 naming query.limit',
     async (limit) => {
-      const { app, json } = makeApp()
+      const { request, json } = makeApp()
       const tracker = await (await json('POST', TRACKERS, { config: { seed: 1 } })).json()
-      const res = await app.request(`${TRACKERS}/${tracker.id}/rewards?limit=${limit}`)
+      const res = await request(`${TRACKERS}/${tracker.id}/rewards?limit=${limit}`)
       expect(res.status).toBe(422)
       expect((await res.json()).detail).toContain('query.limit')
     },
   )
 
   it('rewards?limit=3 answers at most 3, newest first', async () => {
-    const { app, json } = makeApp()
+    const { request, json } = makeApp()
     const tracker = await (await json('POST', TRACKERS, { config: { seed: 1 } })).json()
-    const rewards = (await (
-      await app.request(`${TRACKERS}/${tracker.id}/rewards?limit=3`)
-    ).json()) as {
+    const rewards = (await (await request(`${TRACKERS}/${tracker.id}/rewards?limit=3`)).json()) as {
       timestamp: string
     }[]
     expect(rewards.length).toBe(3)
@@ -322,14 +318,14 @@ describe('bad input is 4xx with a detail naming the field, never 500', () => {
   })
 
   it('a body that is not JSON is 415; a body over the limit is 413', async () => {
-    const { app } = makeApp({ bodyLimitBytes: 1024 })
-    const text = await app.request(TRACKERS, {
+    const { request } = makeApp({ bodyLimitBytes: 1024 })
+    const text = await request(TRACKERS, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'name=x',
     })
     expect(text.status).toBe(415)
-    const huge = await app.request(TRACKERS, {
+    const huge = await request(TRACKERS, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x'.repeat(5000), config: {} }),
@@ -339,8 +335,8 @@ describe('bad input is 4xx with a detail naming the field, never 500', () => {
   })
 
   it('unknown routes are 404 with a detail', async () => {
-    const { app } = makeApp()
-    const res = await app.request('/api/v2/nothing')
+    const { request } = makeApp()
+    const res = await request('/api/v2/nothing')
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ detail: 'Not Found' })
   })
@@ -350,8 +346,8 @@ describe('API_TOKEN', () => {
   const apiToken = 'api-token-for-tests-abcdef'
 
   it('guards /api/v1 and /metrics; /health stays open', async () => {
-    const { app } = makeApp({ apiToken })
-    expect((await app.request('/health')).status).toBe(200)
+    const { request } = makeApp({ apiToken })
+    expect((await request('/health')).status).toBe(200)
     for (const authorization of [
       undefined,
       'Bearer wrong',
@@ -359,22 +355,22 @@ describe('API_TOKEN', () => {
       `Bearer ${apiToken}x`,
       'Bearer ',
     ]) {
-      const res = await app.request(TRACKERS, authorization ? { headers: { authorization } } : {})
+      const res = await request(TRACKERS, authorization ? { headers: { authorization } } : {})
       expect(res.status, String(authorization)).toBe(401)
       expect(res.headers.get('www-authenticate')).toBe('Bearer')
       expect((await res.json()).detail).toContain('Bearer')
     }
-    expect((await app.request('/metrics')).status).toBe(401)
-    const ok = await app.request(TRACKERS, { headers: { authorization: `Bearer ${apiToken}` } })
+    expect((await request('/metrics')).status).toBe(401)
+    const ok = await request(TRACKERS, { headers: { authorization: `Bearer ${apiToken}` } })
     expect(ok.status).toBe(200)
     expect(
-      (await app.request('/metrics', { headers: { authorization: `Bearer ${apiToken}` } })).status,
+      (await request('/metrics', { headers: { authorization: `Bearer ${apiToken}` } })).status,
     ).toBe(200)
   })
 
   it('a 401 happens before the body is read or validated', async () => {
-    const { app } = makeApp({ apiToken })
-    const res = await app.request(TRACKERS, {
+    const { request } = makeApp({ apiToken })
+    const res = await request(TRACKERS, {
       method: 'POST',
       body: '{bad',
       headers: { 'content-type': 'application/json' },
@@ -385,8 +381,8 @@ describe('API_TOKEN', () => {
 
 describe('request logs and metrics', () => {
   it('logs method, path, status and ms for every request, nothing else from the request', async () => {
-    const { app, logs } = makeApp({ apiToken: 'tok-123456', now: () => 0 })
-    await app.request(`${TRACKERS}?api_token=leak-me`, {
+    const { request, logs } = makeApp({ apiToken: 'tok-123456', now: () => 0 })
+    await request(`${TRACKERS}?api_token=leak-me`, {
       headers: { authorization: 'Bearer tok-123456' },
     })
     const entry = logs.entries.find((e) => (e as { path?: string }).path === TRACKERS)
@@ -398,10 +394,10 @@ describe('request logs and metrics', () => {
   })
 
   it('GET /metrics counts requests by status and shows the cache statistics', async () => {
-    const { app } = makeApp()
-    await app.request('/health')
-    await app.request(`${TRACKERS}/nope`)
-    const metrics = await (await app.request('/metrics')).json()
+    const { request } = makeApp()
+    await request('/health')
+    await request(`${TRACKERS}/nope`)
+    const metrics = await (await request('/metrics')).json()
     expect(metrics.requests).toEqual({ total: 2, by_status: { '200': 1, '422': 1 } })
     expect(metrics.cache).toHaveProperty('hits')
   })

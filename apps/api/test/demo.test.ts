@@ -32,11 +32,13 @@ it('the demo serves live simulated data for one tracker of each kind, then clean
     const oceanStats = demo.urls.find((entry) => entry.label === 'Ocean stats')?.url ?? ''
     const stats = await fetch(oceanStats)
     expect(stats.status).toBe(200)
-    expect((await stats.json()).current_hashrate.unit).toBe('TH/s')
+    expect(
+      ((await stats.json()) as { current_hashrate: { unit: string } }).current_hashrate.unit,
+    ).toBe('TH/s')
     const base = `${demo.api.url}/api/v1/mining-performance-trackers`
     const test = await fetch(`${base}/${demo.braiins.id}/test`, { method: 'POST' })
     expect(test.status).toBe(200)
-    expect((await test.json()).status).toBe('success')
+    expect(((await test.json()) as { status: string }).status).toBe('success')
     const listed = await (await fetch(base)).text()
     expect(listed).toContain('"api_token":"***"')
     expect((await fetch(`${demo.api.url}/docs`)).status).toBe(200)

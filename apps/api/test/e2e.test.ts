@@ -150,7 +150,7 @@ async function createOcean(name = 'Ocean (simulated)', extra: Record<string, unk
     config: { bitcoin_address: ocean.address(), api_base_url: ocean.url, ...extra },
   })
   expect(res.status).toBe(201)
-  return res.json as { id: string }
+  return res.json as { id: string; config: Record<string, unknown> }
 }
 
 describe('every endpoint with the real Ocean adapter (reference data of pool-apis.md §1.3)', () => {

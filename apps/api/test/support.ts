@@ -84,20 +84,32 @@ export function makeApp(options: Partial<CreateAppOptions> = {}) {
   })
   const logs = captureLogs()
   const app = createApp({ trackers, logger: logs.logger, ...options })
+  const request = async (path: string, init?: RequestInit): Promise<LooseResponse> =>
+    app.request(path, init)
   const json = (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
   ) =>
-    app.request(path, {
+    request(path, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       ...(body === undefined
         ? {}
         : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     })
-  return { app, trackers, repository, pool, logs, json }
+  return { app, request, trackers, repository, pool, logs, json }
 }
 
 export const TRACKERS = '/api/v1/mining-performance-trackers'
+
+/** A parsed JSON answer: tests check its fields one by one against the reference. */
+// biome-ignore lint/suspicious/noExplicitAny: bodies are asserted field by field
+export type Loose = any
+
+/** A Response whose `json()` is loosely typed. */
+export type LooseResponse = Omit<Response, 'json' | 'clone'> & {
+  json(): Promise<Loose>
+  clone(): LooseResponse
+}
