@@ -5,6 +5,7 @@
  * crossed without sleeping.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -35,7 +36,7 @@ import {
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningApi, startApi } from '../src/index'
-import { createFuzzer } from './fuzz'
+import { createFuzzer, type FuzzCase } from './fuzz'
 import { captureLogs } from './support'
 
 const API_TOKEN = 'e2e-api-token-7f3c9a1d5b2e8f40'
@@ -402,26 +403,53 @@ describe('bad input and a fuzz pass', () => {
     })
     const cases = Array.from({ length: 1100 }, next)
     const failures: string[] = []
+    // node:http with keep-alive: the raw client, about twice as fast as fetch for 1 000+ calls.
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 })
+    const send = (fuzz: FuzzCase) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${api.url}${fuzz.path}`,
+          {
+            method: fuzz.method,
+            // node:http sends DELETE/OPTIONS bodies without a length unless told.
+            headers: {
+              ...fuzz.headers,
+              ...(fuzz.body === undefined
+                ? {}
+                : { 'content-length': String(Buffer.byteLength(fuzz.body)) }),
+            },
+            agent,
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (chunk: Buffer) => chunks.push(chunk))
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+              }),
+            )
+          },
+        )
+        req.on('error', reject)
+        req.end(fuzz.body)
+      })
     let index = 0
     const worker = async () => {
       while (index < cases.length) {
         const fuzz = cases[index++]
         if (!fuzz) return
-        const res = await fetch(`${api.url}${fuzz.path}`, {
-          method: fuzz.method,
-          headers: fuzz.headers,
-          ...(fuzz.body === undefined ? {} : { body: fuzz.body }),
-        })
-        const text = await res.text()
-        seen.push(`${res.status} ${text}`)
-        if (res.status >= 500 || (fuzz.huge && res.status !== 413)) {
+        const { status, text } = await send(fuzz)
+        seen.push(`${status} ${text}`)
+        if (status >= 500 || (fuzz.huge && status !== 413)) {
           failures.push(
-            `${fuzz.method} ${fuzz.path.slice(0, 100)} → ${res.status} ${text.slice(0, 200)}`,
+            `${fuzz.method} ${fuzz.path.slice(0, 100)} → ${status} ${text.slice(0, 200)}`,
           )
         }
       }
     }
     await Promise.all(Array.from({ length: 8 }, worker))
+    agent.destroy()
     expect(failures).toEqual([])
     expect((await call('GET', '/health')).json).toEqual({ status: 'ok' })
     expect((await call('GET', `${T}/${live.id}/stats`)).status).toBe(200)
