@@ -242,23 +242,39 @@ export function nearest(input: string, candidates: Iterable<string>, limit = 3):
     .map((s) => s.candidate)
 }
 
+/** `state_of_charge` → `soc`: people abbreviate snake_case names by their initials. */
+function initials(segment: string): string {
+  return segment
+    .split('_')
+    .map((word) => word[0] ?? '')
+    .join('')
+}
+
 /**
  * Nearest valid comparable paths for an unknown one: by edit distance on the whole path, then
- * paths sharing the last segment (`battery.state_of_charge` → `energy_state.battery.state_of_charge`).
+ * siblings named by initials or substring (`battery.soc` → `battery.state_of_charge`), then paths
+ * ending with the same name (`battery.state_of_charge` → `energy_state.battery.state_of_charge`).
  */
 export function suggestFields(path: string, limit = 3): string[] {
   const comparable = CATALOGUE.filter((f) => COMPARABLE_TYPES.has(f.type)).map((f) => f.path)
   const found = new Set(nearest(path, comparable, limit))
-  const lastSegment = path.toLowerCase().split('.').pop() ?? ''
-  for (const candidate of comparable) {
-    if (found.size >= limit) break
-    if (candidate.endsWith(`.${lastSegment}`) || candidate.endsWith(path.toLowerCase()))
-      found.add(candidate)
+  const lower = path.toLowerCase()
+  const cut = lower.lastIndexOf('.')
+  const parent = cut > 0 ? lower.slice(0, cut) : ''
+  const last = lower.slice(cut + 1)
+  const add = (match: (candidate: string, candidateLast: string) => boolean) => {
+    for (const candidate of comparable) {
+      if (found.size >= limit) return
+      const candidateLast = candidate.slice(candidate.lastIndexOf('.') + 1)
+      if (last !== '' && match(candidate, candidateLast)) found.add(candidate)
+    }
   }
-  for (const candidate of comparable) {
-    if (found.size >= limit) break
-    const candidateLast = candidate.split('.').pop() ?? ''
-    if (editDistance(lastSegment, candidateLast) <= 2) found.add(candidate)
-  }
+  add(
+    (candidate, candidateLast) =>
+      candidate.startsWith(`${parent}.`) &&
+      (initials(candidateLast) === last || candidateLast.includes(last)),
+  )
+  add((candidate) => candidate.endsWith(`.${lower}`))
+  add((_, candidateLast) => last.length >= 4 && editDistance(last, candidateLast) <= 1)
   return [...found]
 }

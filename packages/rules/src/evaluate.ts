@@ -289,7 +289,7 @@ function explainNode(node: TraceNode, depth: number, lines: string[]): void {
         : showValue(node.expected, null)
       const note = node.note ? ` (${node.note})` : ''
       lines.push(
-        `${pad}${MARK[node.result]} ${node.field} = ${showValue(node.actual, node.unit)} ${node.operator} ${expected} → ${node.result}${note}`,
+        `${pad}${MARK[node.result]} ${node.field} = ${showValue(node.actual, node.unit)} ${node.symbol} ${expected} → ${node.result}${note}`,
       )
       return
     }

@@ -27,6 +27,34 @@ export interface LoadedSource {
 
 class BudgetExceeded extends Error {}
 
+const tooDeep = `nesting too deep (more than ${LIMITS.maxYamlDepth} levels)`
+
+/**
+ * Offset where flow collections (`[`, `{`) nest deeper than `limit`, or -1. A cheap scan that
+ * skips quoted scalars and comments, so hostile nesting never reaches the recursive composer.
+ */
+function flowNestingBeyond(text: string, limit: number): number {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (ch === '[' || ch === '{') {
+      if (++depth > limit) return i
+    } else if (ch === ']' || ch === '}') depth = Math.max(0, depth - 1)
+    else if (ch === '"' || ch === "'") {
+      const previous = text[i - 1]
+      if (previous !== undefined && /[^\s[{,:]/.test(previous)) continue
+      const close = text.indexOf(ch, i + 1)
+      if (close < 0) return -1
+      i = close
+    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      const end = text.indexOf('\n', i)
+      if (end < 0) return -1
+      i = end
+    }
+  }
+  return -1
+}
+
 /**
  * Reads YAML (or JSON) text into plain data plus a path → position index, reporting syntax
  * errors, duplicated and non-string keys, over-deep nesting and alias bombs as issues. Never throws.
@@ -74,6 +102,15 @@ export function loadYaml(text: unknown, sink: IssueSink): LoadedSource {
     return empty
   }
 
+  const deepAt = flowNestingBeyond(text, LIMITS.maxYamlDepth)
+  if (deepAt >= 0) {
+    lineCounter.addNewLine(0)
+    for (let i = text.indexOf('\n'); i >= 0 && i < deepAt; i = text.indexOf('\n', i + 1))
+      lineCounter.addNewLine(i + 1)
+    sink.addAt('error', 'limit', '', tooDeep, toPosition(deepAt))
+    return empty
+  }
+
   let doc: Document.Parsed
   try {
     doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false })
@@ -81,17 +118,19 @@ export function loadYaml(text: unknown, sink: IssueSink): LoadedSource {
     // The composer recurses per nesting level: absurd nesting overflows the stack.
     const problem =
       error instanceof RangeError
-        ? `nesting too deep (more than ${LIMITS.maxYamlDepth} levels)`
+        ? tooDeep
         : `cannot read the document: ${error instanceof Error ? error.message : String(error)}`
     sink.addAt('error', 'limit', '', problem, { line: 1, column: 1 })
     return empty
   }
   for (const error of doc.errors) {
+    // The yaml composer reports its own stack overflow (deep block nesting) as an error.
+    const overflow = /call stack/i.test(error.message)
     sink.addAt(
       'error',
-      'syntax',
+      overflow ? 'limit' : 'syntax',
       '',
-      `YAML syntax error: ${error.message.split('\n')[0]}`,
+      overflow ? tooDeep : `YAML syntax error: ${error.message.split('\n')[0]}`,
       toPosition(error.pos[0]),
     )
   }
