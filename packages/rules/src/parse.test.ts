@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { RuleIssue } from './issues'
 import { parsePolicy, parseRuleFile, validateConditions } from './parse'
 
 const BROKEN = `name: Broken policy
@@ -32,7 +33,7 @@ stop_rules:
       value: "S19("
 `
 
-const errors = (issues: { severity: string }[]) => issues.filter((i) => i.severity === 'error')
+const errors = (issues: RuleIssue[]) => issues.filter((i) => i.severity === 'error')
 
 describe('parsePolicy on a deliberately broken policy', () => {
   const { policy, issues } = parsePolicy(BROKEN, { source: 'broken.yaml' })
