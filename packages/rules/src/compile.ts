@@ -1,3 +1,4 @@
+import type { MiningDecision } from '@edge-mining/domain'
 import type { CheckedLeaf, CheckedNode, FieldAccess } from './analyze'
 import { analyzeCondition } from './analyze'
 import type { RuleIssue } from './issues'
@@ -38,6 +39,8 @@ export interface CompiledRule {
   rule: Rule
   ref: RuleRef
   rule_type: RuleType
+  /** The frozen decision this rule yields when it fires (shared, so deciding allocates nothing). */
+  decision: Readonly<{ decision: MiningDecision; rule_type: RuleType; rule: RuleRef }>
   checked: CheckedNode
   test: ConditionTest
   /** `for_seconds` in ms; 0 = fires at once. */
@@ -196,103 +199,142 @@ export function interpret(node: CheckedNode, context: unknown): Truth3 {
 // catalogue keys (emitted through JSON.stringify anyway), literals are validated finite
 // numbers, booleans or strings emitted through JSON.stringify, regexes and large value sets are
 // passed in by index. No user text is ever spliced into the source.
+//
+// Three-valued logic costs nothing at run time: each node compiles to two plain boolean
+// expressions, "definitely true" (T) and "definitely false" (F):
+//   leaf      T = known && compare        F = known && !compare
+//   all_of    T = T1 && T2 …               F = F1 || F2 …
+//   any_of    T = T1 || T2 …               F = F1 && F2 …
+//   not_      T = F(child)                 F = T(child)
+// Unknown numbers are NaN (every comparison with NaN is false, so `x > 3` is already T and
+// `x <= 3` already F); unknown strings and booleans are `undefined`. A rule fires when T holds.
+// Each generated function first loads the fields it needs into locals (shared path prefixes
+// once), as a hand-written function would.
 
-interface Emitter {
-  functions: string[]
+type LoadMode = 'number' | 'string' | 'enum' | 'boolean' | 'text'
+
+interface Scope {
+  loads: string[]
+  locals: Map<string, string>
+  counter: number
+}
+
+interface Shared {
   regexes: RegExp[]
   sets: Set<unknown>[]
-  counter: number
 }
 
 const lit = (value: unknown) => JSON.stringify(value)
 const INLINE_LIST_MAX = 8
+const CHUNK_RULES = 32
 
-/** Statements that load a path into `v`, returning unknown (2) when a step is missing. */
-function emitLoad(target: 'v' | 'w', field: FieldAccess): string {
-  let code = `var ${target} = c;`
-  for (const key of field.keys)
-    code += `if (${target} == null) return 2; ${target} = ${target}[${lit(key)}];`
-  return `${code}if (${target} == null) return 2;`
+function newScope(): Scope {
+  return { loads: [], locals: new Map(), counter: 0 }
 }
 
-/** Statements converting `v` (or `w`) to the compared form, returning 2 when it cannot. */
-function emitRead(target: 'v' | 'w', as: CheckedLeaf['compareAs']): string {
-  switch (as) {
-    case 'number':
-      return `if (typeof ${target} !== "number") { ${target} = N(${target}); if (${target} !== ${target}) return 2; }`
-    case 'boolean':
-      return `if (typeof ${target} !== "boolean") return 2;`
-    case 'enum':
-      return `if (typeof ${target} !== "string") return 2; ${target} = ${target}.toLowerCase();`
-    default:
-      return `if (typeof ${target} !== "string") return 2;`
+/** The local holding the raw value at `keys` (undefined when any step is missing). */
+function rawLocal(scope: Scope, keys: readonly string[]): string {
+  const id = `raw:${keys.join('.')}`
+  const existing = scope.locals.get(id)
+  if (existing) return existing
+  const parent = keys.length === 1 ? 'c' : rawLocal(scope, keys.slice(0, -1))
+  const name = `o${scope.counter++}`
+  const key = keys[keys.length - 1] ?? ''
+  scope.loads.push(`var ${name} = ${parent} == null ? undefined : ${parent}[${lit(key)}];`)
+  scope.locals.set(id, name)
+  return name
+}
+
+/** The local holding the field read as `mode`: NaN / undefined when unknown. */
+function fieldLocal(scope: Scope, field: FieldAccess, mode: LoadMode): string {
+  const id = `${mode}:${field.path}`
+  const existing = scope.locals.get(id)
+  if (existing) return existing
+  const raw = rawLocal(scope, field.keys)
+  const name = `${mode[0]}${scope.counter++}`
+  const read: Record<LoadMode, string> = {
+    number: `typeof ${raw} === "number" ? ${raw} : N(${raw})`,
+    string: `typeof ${raw} === "string" ? ${raw} : undefined`,
+    enum: `typeof ${raw} === "string" ? ${raw}.toLowerCase() : undefined`,
+    boolean: `typeof ${raw} === "boolean" ? ${raw} : undefined`,
+    text: `typeof ${raw} === "string" ? ${raw} : typeof ${raw} === "number" || typeof ${raw} === "boolean" ? String(${raw}) : undefined`,
   }
+  scope.loads.push(`var ${name} = ${read[mode]};`)
+  scope.locals.set(id, name)
+  return name
 }
 
-function emitLeaf(leaf: CheckedLeaf, e: Emitter): string {
-  const name = `l${e.counter++}`
-  let body = emitLoad('v', leaf.field)
+const NEGATED: Record<string, string> = { gt: '<=', gte: '<', lt: '>=', lte: '>' }
+const COMPARE: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' }
+
+function leafExpression(
+  leaf: CheckedLeaf,
+  wantTrue: boolean,
+  scope: Scope,
+  shared: Shared,
+): string {
   const op = leaf.operator.operator
-  if (leaf.operator.kind === 'text' || leaf.operator.kind === 'pattern') {
-    body +=
-      leaf.compareAs === 'enum'
-        ? 'if (typeof v !== "string") return 2; v = v.toLowerCase();'
-        : 'if (typeof v !== "string") { if (typeof v !== "number" && typeof v !== "boolean") return 2; v = String(v); }'
+  const kind = leaf.operator.kind
+  if (kind === 'text' || kind === 'pattern') {
+    const x = fieldLocal(scope, leaf.field, leaf.compareAs === 'enum' ? 'enum' : 'text')
+    let test: string
     const expected = lit(String(leaf.values[0]))
-    if (op === 'contains') body += `return v.includes(${expected}) ? 1 : 0;`
-    else if (op === 'starts_with') body += `return v.startsWith(${expected}) ? 1 : 0;`
-    else if (op === 'ends_with') body += `return v.endsWith(${expected}) ? 1 : 0;`
+    if (op === 'contains') test = `${x}.includes(${expected})`
+    else if (op === 'starts_with') test = `${x}.startsWith(${expected})`
+    else if (op === 'ends_with') test = `${x}.endsWith(${expected})`
     else {
-      e.regexes.push(leaf.regex ?? /(?!)/)
-      body += `return R[${e.regexes.length - 1}].test(v) ? 1 : 0;`
+      shared.regexes.push(leaf.regex ?? /(?!)/)
+      test = `R[${shared.regexes.length - 1}].test(${x})`
     }
-  } else {
-    body += emitRead('v', leaf.compareAs)
-    let right: string
-    if (leaf.ref) {
-      body += emitLoad('w', leaf.ref) + emitRead('w', leaf.compareAs)
-      right = 'w'
-    } else right = lit(leaf.values[0])
-    const cmp: Record<string, string> = {
-      eq: '===',
-      ne: '!==',
-      gt: '>',
-      gte: '>=',
-      lt: '<',
-      lte: '<=',
-    }
-    if (op === 'in' || op === 'not_in') {
-      const [hit, miss] = op === 'in' ? ['1', '0'] : ['0', '1']
-      if (leaf.values.length <= INLINE_LIST_MAX) {
-        body += `return (${leaf.values.map((value) => `v === ${lit(value)}`).join(' || ')}) ? ${hit} : ${miss};`
-      } else {
-        e.sets.push(new Set(leaf.values))
-        body += `return S[${e.sets.length - 1}].has(v) ? ${hit} : ${miss};`
-      }
-    } else body += `return v ${cmp[op]} ${right} ? 1 : 0;`
+    return `(${x} !== undefined && ${wantTrue ? '' : '!'}${test})`
   }
-  e.functions.push(`function ${name}(c) { ${body} }`)
-  return name
+  const mode: LoadMode = leaf.compareAs
+  const numeric = mode === 'number'
+  const x = fieldLocal(scope, leaf.field, mode)
+  const known = (local: string) => (numeric ? `${local} === ${local}` : `${local} !== undefined`)
+  if (kind === 'numeric') {
+    const y = leaf.ref ? fieldLocal(scope, leaf.ref, 'number') : lit(leaf.values[0])
+    return `(${x} ${wantTrue ? COMPARE[op] : NEGATED[op]} ${y})`
+  }
+  if (kind === 'equality') {
+    const equalWanted = (op === 'eq') === wantTrue
+    if (leaf.ref) {
+      const y = fieldLocal(scope, leaf.ref, mode)
+      return equalWanted
+        ? `(${known(x)} && ${x} === ${y})`
+        : `(${known(x)} && ${known(y)} && ${x} !== ${y})`
+    }
+    const y = lit(leaf.values[0])
+    return equalWanted ? `(${x} === ${y})` : `(${known(x)} && ${x} !== ${y})`
+  }
+  // membership
+  const memberWanted = (op === 'in') === wantTrue
+  let member: string
+  if (leaf.values.length <= INLINE_LIST_MAX)
+    member = `(${leaf.values.map((value) => `${x} === ${lit(value)}`).join(' || ')})`
+  else {
+    shared.sets.push(new Set(leaf.values))
+    member = `S[${shared.sets.length - 1}].has(${x})`
+  }
+  return memberWanted ? member : `(${known(x)} && !${member})`
 }
 
-function emitNode(node: CheckedNode, e: Emitter): string {
-  if (node.kind === 'leaf') return emitLeaf(node, e)
-  if (node.kind === 'not_') {
-    const inner = emitNode(node.child, e)
-    const name = `n${e.counter++}`
-    e.functions.push(`function ${name}(c) { var t = ${inner}(c); return t === 2 ? 2 : 1 - t; }`)
-    return name
+/** Boolean expression: "definitely true" when `wantTrue`, else "definitely false". */
+function expression(node: CheckedNode, wantTrue: boolean, scope: Scope, shared: Shared): string {
+  switch (node.kind) {
+    case 'leaf':
+      return leafExpression(node, wantTrue, scope, shared)
+    case 'not_':
+      return expression(node.child, !wantTrue, scope, shared)
+    default: {
+      const joiner = (node.kind === 'all_of') === wantTrue ? ' && ' : ' || '
+      return `(${node.children.map((child) => expression(child, wantTrue, scope, shared)).join(joiner)})`
+    }
   }
-  const children = node.children.map((child) => emitNode(child, e))
-  const name = `g${e.counter++}`
-  // all_of: stop at the first false; any_of: stop at the first true. `u` collects unknowns.
-  const stop = node.kind === 'all_of' ? 0 : 1
-  const steps = children
-    .map((child) => `t = ${child}(c); if (t === ${stop}) return ${stop}; u |= t;`)
-    .join(' ')
-  const result = node.kind === 'all_of' ? 'return u & 2 ? 2 : 1;' : 'return u;'
-  e.functions.push(`function ${name}(c) { var t, u = 0; ${steps} ${result} }`)
-  return name
+}
+
+function functionSource(name: string, scope: Scope, body: string): string {
+  return `function ${name}(c) {\n  ${scope.loads.join('\n  ')}\n  ${body}\n}`
 }
 
 type Factory = (
@@ -306,20 +348,49 @@ function generate(sections: readonly (readonly CheckedNode[])[]): {
   firsts: ((c: unknown) => number)[]
   source: string
 } {
-  const e: Emitter = { functions: [], regexes: [], sets: [], counter: 0 }
-  const roots = sections.map((nodes) => nodes.map((node) => emitNode(node, e)))
-  const firsts = roots.map((names, i) => {
-    const checks = names.map((name, index) => `if (${name}(c) === 1) return ${index};`).join(' ')
-    e.functions.push(`function first${i}(c) { ${checks} return -1; }`)
-    return `first${i}`
+  const shared: Shared = { regexes: [], sets: [] }
+  const functions: string[] = []
+  const testNames: string[] = []
+  const firstNames: string[] = []
+  sections.forEach((nodes, sectionIndex) => {
+    nodes.forEach((node, ruleIndex) => {
+      const scope = newScope()
+      const isTrue = expression(node, true, scope, shared)
+      const isFalse = expression(node, false, scope, shared)
+      const name = `s${sectionIndex}r${ruleIndex}`
+      functions.push(functionSource(name, scope, `return ${isTrue} ? 1 : ${isFalse} ? 0 : 2;`))
+      testNames.push(name)
+    })
+    // First match in chunks, so no function grows too large for the optimising compiler.
+    const chunks: string[] = []
+    for (let from = 0; from < nodes.length; from += CHUNK_RULES) {
+      // Each rule's loads come just before its test: a rule that fires skips the later loads.
+      const scope = newScope()
+      const lines: string[] = []
+      nodes.slice(from, from + CHUNK_RULES).forEach((node, i) => {
+        const loaded = scope.loads.length
+        const test = expression(node, true, scope, shared)
+        lines.push(...scope.loads.slice(loaded), `if ${test} return ${from + i};`)
+      })
+      const name = `s${sectionIndex}c${chunks.length}`
+      functions.push(`function ${name}(c) {\n  ${lines.join('\n  ')}\n  return -1;\n}`)
+      chunks.push(name)
+    }
+    const first = `s${sectionIndex}first`
+    const calls =
+      chunks.length === 1
+        ? `return ${chunks[0]}(c);`
+        : `var i;\n  ${chunks.map((chunk) => `if ((i = ${chunk}(c)) >= 0) return i;`).join('\n  ')}\n  return -1;`
+    functions.push(`function ${first}(c) {\n  ${chunks.length === 0 ? 'return -1;' : calls}\n}`)
+    firstNames.push(first)
   })
-  const source = `"use strict";\n${e.functions.join('\n')}\nreturn { tests: [${roots.flat().join(', ')}], firsts: [${firsts.join(', ')}] };`
+  const source = `"use strict";\n${functions.join('\n')}\nreturn { tests: [${testNames.join(', ')}], firsts: [${firstNames.join(', ')}] };`
   const factory = new Function('N', 'R', 'S', source) as Factory
-  const built = factory(toNumber, e.regexes, e.sets)
+  const built = factory(toNumber, shared.regexes, shared.sets)
   let offset = 0
-  const tests = roots.map((names) => {
-    const slice = built.tests.slice(offset, offset + names.length)
-    offset += names.length
+  const tests = sections.map((nodes) => {
+    const slice = built.tests.slice(offset, offset + nodes.length)
+    offset += nodes.length
     return slice
   })
   return { tests, firsts: built.firsts, source }
@@ -368,17 +439,20 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Com
     }
   }
   const sections = parts.map((part, sectionIndex): CompiledSection => {
-    const rules = part.enabled.map(
-      ({ rule, checked }, index): CompiledRule => ({
+    const decision: MiningDecision = part.ruleType === 'start' ? 'start_mining' : 'stop_mining'
+    const rules = part.enabled.map(({ rule, checked }, index): CompiledRule => {
+      const ref = Object.freeze({ id: rule.id, name: rule.name, priority: rule.priority })
+      return {
         rule,
-        ref: { id: rule.id, name: rule.name, priority: rule.priority },
+        ref,
         rule_type: part.ruleType,
+        decision: Object.freeze({ decision, rule_type: part.ruleType, rule: ref }),
         checked,
         test: generated?.tests[sectionIndex]?.[index] ?? ((c: unknown) => interpret(checked, c)),
         holdMs: (rule.for_seconds ?? 0) * 1000,
         stateKey: `${policy.id}/${part.ruleType}/${rule.id}`,
-      }),
-    )
+      }
+    })
     const first =
       generated?.firsts[sectionIndex] ??
       ((c: unknown) => {

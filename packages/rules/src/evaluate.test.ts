@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compilePolicy, createMemoryRuleStateStore, PolicyCompileError } from './compile'
-import { evaluatePolicy, explain } from './evaluate'
+import { decideNextAction, evaluatePolicy, explain } from './evaluate'
+import { parsePolicy } from './parse'
 import { context, policy, rule } from './test-support/helpers'
 import type { Condition } from './types'
 
@@ -229,5 +232,82 @@ describe('explain', () => {
       status: 'fired',
       condition: { kind: 'leaf', actual: 4000, expected: 3000, result: 'true' },
     })
+  })
+})
+
+describe('decideNextAction', () => {
+  it('answers the same decision as evaluatePolicy without allocating (shared frozen objects)', () => {
+    const compiled = compilePolicy(p)
+    const first = decideNextAction(compiled, withStatus('off'))
+    expect(first).toEqual({
+      decision: 'start_mining',
+      rule_type: 'start',
+      rule: { id: 'start-sun', name: 'Sun', priority: 0 },
+    })
+    expect(decideNextAction(compiled, withStatus('off'))).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(decideNextAction(compiled, withStatus('starting'))).toEqual({
+      decision: 'maintain_state',
+      rule_type: null,
+      rule: null,
+    })
+  })
+})
+
+describe('generated evaluator against the interpreter', () => {
+  it('agrees on every rule and on the first match over many random contexts', () => {
+    const text = readFileSync(
+      join(
+        import.meta.dirname,
+        '../../../data/examples/policies/550e8400-e29b-41d4-a716-446655440000.yaml',
+      ),
+      'utf8',
+    )
+    const parsed = parsePolicy(text).policy
+    if (!parsed) throw new Error('example policy did not load')
+    const generated = compilePolicy(parsed)
+    const interpreted = compilePolicy(parsed, { codegen: false })
+    let seed = 3
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed / 2 ** 31
+    }
+    // Values around the rules' thresholds, sometimes missing, sometimes numeric strings.
+    const maybe = (value: number) =>
+      random() < 0.15 ? null : random() < 0.1 ? String(value) : value
+    for (let i = 0; i < 500; i++) {
+      const ctx = {
+        energy_state: {
+          production: maybe(Math.round(random() * 4000)),
+          battery:
+            random() < 0.1
+              ? null
+              : {
+                  state_of_charge: maybe(Math.round(random() * 100)),
+                  remaining_capacity: maybe(Math.round(random() * 2000)),
+                  current_power: maybe(Math.round(random() * 4000 - 2000)),
+                },
+          grid: {
+            importing_power: maybe(Math.round(random() * 4000)),
+            exporting_power: maybe(Math.round(random() * 2000)),
+          },
+        },
+        forecast: {
+          next_hour_power: maybe(Math.round(random() * 3000)),
+          avg_next_4_hours_power: maybe(Math.round(random() * 3000)),
+        },
+        home_load_forecast: maybe(Math.round(random() * 4000)),
+        timestamp: {
+          weekday: maybe(Math.floor(random() * 7)),
+          hour: maybe(Math.floor(random() * 24)),
+        },
+      }
+      for (const section of ['start', 'stop'] as const) {
+        const g = generated[section]
+        const n = interpreted[section]
+        expect(g.rules.map((rule) => rule.test(ctx))).toEqual(n.rules.map((rule) => rule.test(ctx)))
+        expect(g.first(ctx)).toBe(n.first(ctx))
+      }
+    }
   })
 })

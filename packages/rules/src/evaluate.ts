@@ -94,8 +94,16 @@ function compiledFor(policy: Policy | CompiledPolicy): CompiledPolicy {
 function minerStatusOf(context: unknown): MinerStatus {
   const state = (context as { miner_state?: { status?: unknown } | null } | null)?.miner_state
   const status = state?.status
+  switch (status) {
+    case 'on':
+    case 'off':
+    case 'starting':
+    case 'stopping':
+    case 'error':
+    case 'unknown':
+      return status
+  }
   if (typeof status !== 'string') return 'unknown'
-  if ((MINER_STATUSES as readonly string[]).includes(status)) return status as MinerStatus
   const lower = status.toLowerCase()
   return (MINER_STATUSES as readonly string[]).includes(lower) ? (lower as MinerStatus) : 'unknown'
 }
@@ -105,12 +113,94 @@ function clearHolds(section: CompiledSection, store: RuleStateStore): void {
   for (const rule of section.rules) if (rule.holdMs > 0) store.delete(rule.stateKey)
 }
 
+/** A decision without its trace: shared frozen objects, so deciding allocates nothing. */
+export interface Decision {
+  readonly decision: MiningDecision
+  /** The type of the rule that fired, null when none did. */
+  readonly rule_type: RuleType | null
+  readonly rule: RuleRef | null
+}
+
+const MAINTAIN: Decision = Object.freeze({
+  decision: 'maintain_state',
+  rule_type: null,
+  rule: null,
+})
+
+/** Which rules the status selects: start when off/error/unknown, stop when on, none otherwise. */
+function sectionFor(compiled: CompiledPolicy, status: MinerStatus): CompiledSection | null {
+  if (status === 'on') return compiled.stop
+  if (status === 'starting' || status === 'stopping') return null
+  return compiled.start
+}
+
+/**
+ * Index of the rule that fires in `section` (-1 if none), maintaining `for_seconds` state:
+ * the other section's state is forgotten, and rules with for_seconds are always evaluated so
+ * their "true since" stays accurate. `since` (when given) receives each rule's true-since time.
+ */
+function fire(
+  compiled: CompiledPolicy,
+  section: CompiledSection | null,
+  context: object,
+  store: RuleStateStore,
+  now: number,
+  since: (number | null)[] | null,
+): number {
+  if (section === null) {
+    clearHolds(compiled.start, store)
+    clearHolds(compiled.stop, store)
+    return -1
+  }
+  clearHolds(section === compiled.start ? compiled.stop : compiled.start, store)
+  if (!section.hasHolds) return section.first(context)
+  let fired = -1
+  for (let i = 0; i < section.rules.length; i++) {
+    const rule = section.rules[i] as CompiledRule
+    if (rule.holdMs === 0) {
+      since?.push(null)
+      if (fired < 0 && rule.test(context) === TRUE) fired = i
+      continue
+    }
+    if (rule.test(context) !== TRUE) {
+      store.delete(rule.stateKey)
+      since?.push(null)
+      continue
+    }
+    let start = store.get(rule.stateKey)
+    if (start === undefined || start > now) {
+      start = now
+      store.set(rule.stateKey, now)
+    }
+    since?.push(start)
+    if (fired < 0 && now - start >= rule.holdMs) fired = i
+  }
+  return fired
+}
+
+/**
+ * The decision alone, as upstream's `decide_next_action` (see `evaluatePolicy`), without
+ * allocating: answers a shared frozen `{ decision, rule_type, rule }`. For hot loops.
+ */
+export function decideNextAction(
+  policy: Policy | CompiledPolicy,
+  context: unknown,
+  options: EvaluateOptions = {},
+): Decision {
+  const compiled = compiledFor(policy)
+  const ctx = typeof context === 'object' && context !== null ? context : {}
+  const section = sectionFor(compiled, minerStatusOf(ctx))
+  const now = section?.hasHolds ? (options.now ?? Date.now)() : 0
+  const fired = fire(compiled, section, ctx, options.store ?? compiled.store, now, null)
+  return section && fired >= 0 ? (section.rules[fired] as CompiledRule).decision : MAINTAIN
+}
+
 /**
  * Decides as upstream's `decide_next_action`: start rules when the miner is off, error or
  * unknown (also when the context has no miner state), stop rules when it is on, and
  * `maintain_state` while it is starting or stopping or when no rule fires. Rules are tried by
  * priority, highest first; the first whose conditions are definitely true (and, with
- * `for_seconds`, have been for that long) fires.
+ * `for_seconds`, have been for that long) fires. The trace is computed when first read.
  */
 export function evaluatePolicy(
   policy: Policy | CompiledPolicy,
@@ -120,68 +210,50 @@ export function evaluatePolicy(
   const compiled = compiledFor(policy)
   const ctx = typeof context === 'object' && context !== null ? context : {}
   const status = minerStatusOf(ctx)
-  const store = options.store ?? compiled.store
-  let section: CompiledSection | null = null
-  if (status === 'on') section = compiled.stop
-  else if (status === 'off' || status === 'error' || status === 'unknown') section = compiled.start
+  const section = sectionFor(compiled, status)
+  const nowMs = section?.hasHolds ? (options.now ?? Date.now)() : null
+  const since = nowMs === null ? null : []
+  const fired = fire(compiled, section, ctx, options.store ?? compiled.store, nowMs ?? 0, since)
+  const decided = section && fired >= 0 ? (section.rules[fired] as CompiledRule).decision : MAINTAIN
+  const outcome = Object.create(OUTCOME_PROTOTYPE) as EvaluationOutcome & { [LAZY]: LazyTrace }
+  outcome.decision = decided.decision
+  outcome.rule_type = decided.rule_type
+  outcome.rule = decided.rule
+  outcome.miner_status = status
+  outcome.evaluated = section ? section.rule_type : null
+  outcome.evaluated_at = nowMs
+  outcome[LAZY] = { section, context: ctx, fired, since, nowMs, trace: null }
+  return outcome
+}
 
-  let fired = -1
-  let nowMs: number | null = null
-  let since: (number | null)[] | null = null
-  if (section === null) {
-    clearHolds(compiled.start, store)
-    clearHolds(compiled.stop, store)
-  } else {
-    clearHolds(section === compiled.start ? compiled.stop : compiled.start, store)
-    if (!section.hasHolds) fired = section.first(ctx)
-    else {
-      const now = (options.now ?? Date.now)()
-      nowMs = now
-      since = []
-      for (let i = 0; i < section.rules.length; i++) {
-        const rule = section.rules[i] as CompiledRule
-        if (rule.holdMs === 0) {
-          since.push(null)
-          if (fired < 0 && rule.test(ctx) === TRUE) fired = i
-          continue
-        }
-        // Rules with for_seconds are always evaluated so their "true since" stays accurate.
-        if (rule.test(ctx) !== TRUE) {
-          store.delete(rule.stateKey)
-          since.push(null)
-          continue
-        }
-        let start = store.get(rule.stateKey)
-        if (start === undefined || start > now) {
-          start = now
-          store.set(rule.stateKey, now)
-        }
-        since.push(start)
-        if (fired < 0 && now - start >= rule.holdMs) fired = i
-      }
-    }
-  }
+/** What the trace is computed from, kept until (and if) someone reads `trace`. */
+interface LazyTrace {
+  section: CompiledSection | null
+  context: object
+  fired: number
+  since: readonly (number | null)[] | null
+  nowMs: number | null
+  trace: TraceNode[] | null
+}
 
-  const firedRule = section && fired >= 0 ? (section.rules[fired] as CompiledRule) : null
-  const decision: MiningDecision = firedRule
-    ? firedRule.rule_type === 'start'
-      ? 'start_mining'
-      : 'stop_mining'
-    : 'maintain_state'
-  let trace: TraceNode[] | undefined
-  const evaluatedSection = section
-  return {
-    decision,
-    rule_type: firedRule ? firedRule.rule_type : null,
-    rule: firedRule ? firedRule.ref : null,
-    miner_status: status,
-    evaluated: section ? section.rule_type : null,
-    evaluated_at: nowMs,
-    get trace() {
-      trace ??= evaluatedSection ? traceSection(evaluatedSection, ctx, fired, since, nowMs) : []
-      return trace
-    },
-  }
+const LAZY = Symbol('lazyTrace')
+
+/**
+ * Outcomes share this prototype: `trace` is computed on first read (an accessor in each object
+ * literal would cost more than the whole evaluation), and `toJSON` includes it when serialised.
+ */
+const OUTCOME_PROTOTYPE = {
+  get trace(): TraceNode[] {
+    const lazy = (this as unknown as { [LAZY]: LazyTrace })[LAZY]
+    lazy.trace ??= lazy.section
+      ? traceSection(lazy.section, lazy.context, lazy.fired, lazy.since, lazy.nowMs)
+      : []
+    return lazy.trace
+  },
+  toJSON(this: EvaluationOutcome) {
+    const { decision, rule_type, rule, miner_status, evaluated, evaluated_at, trace } = this
+    return { decision, rule_type, rule, miner_status, evaluated, evaluated_at, trace }
+  },
 }
 
 function traceSection(

@@ -18,6 +18,8 @@ export {
   type RuleStateStore,
 } from './compile'
 export {
+  type Decision,
+  decideNextAction,
   type EvaluateOptions,
   type EvaluationOutcome,
   evaluatePolicy,
