@@ -1,8 +1,8 @@
 import type { MiningDecision } from '@edge-mining/domain'
 import type { CheckedLeaf, CheckedNode, FieldAccess } from './analyze'
-import { analyzeCondition } from './analyze'
 import type { RuleIssue } from './issues'
-import { createIssueSink } from './issues'
+import { createIssueSink, formatPath, show } from './issues'
+import { analyzeRule } from './parse'
 import type { Policy, Rule, RuleRef, RuleType } from './types'
 
 /** Three-valued truth as the evaluators return it: 0 false, 1 true, 2 unknown. */
@@ -410,20 +410,31 @@ export interface CompileOptions {
  */
 export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
   const sink = createIssueSink(null, null)
+  const ids = new Map<string, string>()
   const prepare = (rules: readonly Rule[], ruleType: RuleType) => {
-    const sorted = [...rules].sort((a, b) => b.priority - a.priority)
     const enabled: { rule: Rule; checked: CheckedNode }[] = []
     const disabled: Rule[] = []
-    sorted.forEach((rule, index) => {
-      const analysed = analyzeCondition(
-        rule.conditions,
-        [`${ruleType}_rules`, index, 'conditions'],
-        sink,
-      )
+    rules.forEach((rule, index) => {
+      const at = [`${ruleType}_rules`, index]
+      // The same checks as parsing: a hand-built Policy gets no less validation.
+      const analysed = analyzeRule(rule, at, sink, `${policy.id}\u0000${ruleType}\u0000${index}`)
       if (!analysed) return
+      if (typeof rule.id !== 'string' || rule.id === '' || ids.has(rule.id)) {
+        sink.add(
+          'error',
+          'structure',
+          [...at, 'id'],
+          `rule id ${show(rule.id)} is empty or used twice`,
+        )
+        return
+      }
+      ids.set(rule.id, formatPath(at))
       if (rule.enabled) enabled.push({ rule, checked: analysed.checked })
       else disabled.push(rule)
     })
+    const byPriority = <T extends { priority: number }>(a: T, b: T) => b.priority - a.priority
+    enabled.sort((a, b) => byPriority(a.rule, b.rule))
+    disabled.sort(byPriority)
     return { enabled, disabled, ruleType }
   }
   const parts = [prepare(policy.start_rules, 'start'), prepare(policy.stop_rules, 'stop')] as const

@@ -102,6 +102,10 @@ describe('decide_next_action (upstream §3.6)', () => {
   it('refuses to compile a hand-built policy with invalid conditions', () => {
     const bad = policy([rule({ field: 'nope', operator: 'eq', value: 1 })])
     expect(() => compilePolicy(bad)).toThrow(PolicyCompileError)
+    const badHold = policy([rule(sunny, { for_seconds: -5 })])
+    expect(() => compilePolicy(badHold)).toThrow('for_seconds must not be negative')
+    const twice = policy([rule(sunny, { id: 'x' })], [rule(lowBattery, { id: 'x' })])
+    expect(() => compilePolicy(twice)).toThrow('used twice')
   })
 })
 
