@@ -9,6 +9,7 @@ import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, secretsOf } from './http'
 import { type ConsolaInstance, createLogger, logRequest } from './logging'
+import { createContextRoutes, createRuleEngineRoutes } from './routes/rules'
 import { createTrackerRoutes } from './routes/trackers'
 import { HealthSchema } from './schemas'
 
@@ -25,6 +26,8 @@ export interface CreateAppOptions {
   bodyLimitBytes?: number
   /** Monotonic clock in ms for request durations. Default: performance.now. */
   now?: () => number
+  /** Wall clock in ms for rule evaluation (`timestamp`, `for_seconds`). Default: Date.now. */
+  clock?: () => number
   /** Version shown in the OpenAPI document. */
   version?: string
 }
@@ -132,6 +135,8 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   )
 
   app.route('/api/v1/mining-performance-trackers', createTrackerRoutes({ trackers }))
+  app.route('/api/v1/rule-engine', createRuleEngineRoutes({ now: options.clock ?? Date.now }))
+  app.route('/api/v1/decisional-context', createContextRoutes())
   app.route('/docs', createDocsRoutes())
 
   app.get(

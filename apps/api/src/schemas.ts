@@ -46,8 +46,15 @@ export const RewardsQuerySchema = v.object({
   ),
 })
 
-const ConfigSchema = v.pipe(
+/** A JSON object; arrays are refused before `record` (which would copy one into `{"0": …}`). */
+export const JsonObject = v.pipe(
+  v.unknown(),
+  v.check((input) => !Array.isArray(input), 'expected an object, not a list'),
   v.record(v.string(), v.unknown(), 'expected an object'),
+)
+
+const ConfigSchema = v.pipe(
+  JsonObject,
   v.description(
     'Adapter configuration; see …/types/{adapter_type}/config-schema. Secret fields are write-only.',
   ),

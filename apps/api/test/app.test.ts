@@ -46,6 +46,11 @@ describe('health and docs', () => {
         `GET ${t}/{tracker_id}/rewards`,
         `GET ${t}/{tracker_id}/payout-schedule`,
         `GET ${t}/{tracker_id}/snapshot`,
+        'GET /api/v1/rule-engine/config',
+        'GET /api/v1/rule-engine/info',
+        'POST /api/v1/rule-engine/validate',
+        'POST /api/v1/rule-engine/evaluate',
+        'GET /api/v1/decisional-context/structure',
       ]),
     )
     expect(operations.some((operation) => operation.includes('/docs'))).toBe(false)

@@ -321,6 +321,47 @@ describe('every endpoint with the real Braiins adapter (reference data of pool-a
   })
 })
 
+describe('rule engine over live data', () => {
+  it('info, structure, validate, and a decision on a live Ocean snapshot', async () => {
+    advance(FAR)
+    expect((await call('GET', '/api/v1/rule-engine/info')).json.supported_operators).toHaveLength(
+      12,
+    )
+    const structure = await call('GET', '/api/v1/decisional-context/structure')
+    expect(structure.json.total_fields).toBe(structure.json.fields.length)
+    const valid = await call('POST', '/api/v1/rule-engine/validate', {
+      conditions: 'field: mining_performance.current_hashrate.value\noperator: gt\nvalue: 150\n',
+    })
+    expect(valid.json.is_valid).toBe(true)
+    const { id } = await createOcean('For rules')
+    const snapshot = (await call('GET', `${T}/${id}/snapshot`)).json
+    const decision = await call('POST', '/api/v1/rule-engine/evaluate', {
+      policy: {
+        name: 'Hash rate guard',
+        stop_rules: [
+          {
+            name: 'Pool sees too little',
+            conditions: {
+              field: 'mining_performance.current_hashrate.value',
+              operator: 'lt',
+              value: 150,
+            },
+          },
+        ],
+      },
+      context: { mining_performance: snapshot, miner_state: { status: 'on' } },
+    })
+    expect(decision.status).toBe(200)
+    // The pool sees 199.7 TH/s: the stop rule does not fire.
+    expect(decision.json).toMatchObject({
+      decision: 'maintain_state',
+      evaluated: 'stop',
+      rule: null,
+    })
+    expect(decision.json.trace[0].condition.actual).toBe(199.715979264)
+  })
+})
+
 describe('pool faults from the simulator map to upstream statuses at once', () => {
   it.each([
     ['429 with Retry-After', 429, { kind: 'too_many_requests', retryAfterSeconds: 30 }],
