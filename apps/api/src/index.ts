@@ -12,4 +12,10 @@ export { type HttpFailure, toHttpFailure } from './errors'
 export { createLogger, LOG_LEVEL_NAMES, type LogLevelName } from './logging'
 export { type RunMainOptions, runMain } from './run'
 export { type RunningApi, type StartApiOptions, startApi } from './server'
-export { defaultRegistry, openMemoryStore, openSqliteStore, type TrackerStore } from './store'
+export {
+  braiinsPoolAdapter,
+  defaultRegistry,
+  openMemoryStore,
+  openSqliteStore,
+  type TrackerStore,
+} from './store'

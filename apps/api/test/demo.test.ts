@@ -1,29 +1,10 @@
 import { existsSync } from 'node:fs'
-import {
-  BRAIINS_SECRET_FIELDS,
-  type BraiinsTrackerConfigInput,
-  BraiinsTrackerConfigSchema,
-  createBraiinsTracker,
-} from '@edge-mining/adapter-braiins'
-import { createAdapterRegistry, dummyAdapter, oceanAdapter } from '@edge-mining/services'
 import { expect, it } from 'vitest'
 import { startDemo } from '../src/demo'
 import { captureLogs } from './support'
 
 it('the demo serves live simulated data for one tracker of each kind, then cleans up', async () => {
-  const registry = createAdapterRegistry([
-    dummyAdapter,
-    oceanAdapter,
-    {
-      type: 'braiins_pool',
-      label: 'Braiins Pool',
-      configSchema: BraiinsTrackerConfigSchema,
-      secretFields: BRAIINS_SECRET_FIELDS,
-      create: (config, context) =>
-        createBraiinsTracker(config as BraiinsTrackerConfigInput, context),
-    },
-  ])
-  const demo = await startDemo({ env: { API_PORT: '0' }, logger: captureLogs().logger, registry })
+  const demo = await startDemo({ env: { API_PORT: '0' }, logger: captureLogs().logger })
   expect(existsSync(demo.databasePath)).toBe(true)
   try {
     const labels = demo.urls.map((entry) => entry.label)
