@@ -10,5 +10,7 @@ export default defineProject({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     restoreMocks: true,
+    // Loopback-server tests share two cores with parallel turbo tasks; 5 s was seen to flake.
+    testTimeout: 20_000,
   },
 })

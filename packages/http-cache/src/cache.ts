@@ -299,7 +299,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (entry !== undefined && isStaleIfError(error)) return staleResult(entry, now())
       const waitMs = Math.max(0, until - now())
       const http = error instanceof HttpError ? error : undefined
-      throw new RateLimitedError(`Rate limited (HTTP 429); cooling down for ${seconds(waitMs)}`, {
+      // The fetcher's message names the request (our client's never holds headers).
+      throw new RateLimitedError(`${error.message} (cooling down for ${seconds(waitMs)})`, {
         retryAfterMs: waitMs,
         cause: error,
         body: http?.body,

@@ -1,7 +1,7 @@
 /**
  * Errors raised by the HTTP client and the cache. They carry what a caller needs to branch on
  * (`status`, `reason`, `retryAfterMs`, `body`) and a message naming the method, the URL path and
- * the status. They never hold request headers, the query string or the underlying fetch error
+ * the status. Names are set explicitly so they survive bundling (callers may match on `name`). They never hold request headers, the query string or the underlying fetch error
  * (whose `options` would expose the headers, where tokens live).
  */
 
@@ -26,7 +26,7 @@ export class HttpError extends Error {
 
   constructor(message: string, details: HttpErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
-    this.name = new.target.name
+    this.name = 'HttpError'
     this.status = details.status
     this.body = details.body
     this.method = details.method
@@ -47,12 +47,18 @@ export class RateLimitedError extends HttpError {
     details: Omit<HttpErrorDetails, 'status'> & { retryAfterMs?: number | undefined } = {},
   ) {
     super(message, { ...details, status: 429 })
+    this.name = 'RateLimitedError'
     this.retryAfterMs = details.retryAfterMs
   }
 }
 
 /** HTTP 401 or 403: the server rejected the credentials. */
-export class HttpAuthError extends HttpError {}
+export class HttpAuthError extends HttpError {
+  constructor(message: string, details: HttpErrorDetails = {}) {
+    super(message, details)
+    this.name = 'HttpAuthError'
+  }
+}
 
 export type UnreachableReason = 'server' | 'timeout' | 'network'
 
@@ -67,13 +73,19 @@ export class HttpUnreachableError extends HttpError {
     details: HttpErrorDetails & { reason: UnreachableReason; code?: string | undefined },
   ) {
     super(message, details)
+    this.name = 'HttpUnreachableError'
     this.reason = details.reason
     this.code = details.code
   }
 }
 
 /** A 2xx whose body is not JSON, or any 4xx other than 401, 403 and 429 (or another status). */
-export class HttpResponseError extends HttpError {}
+export class HttpResponseError extends HttpError {
+  constructor(message: string, details: HttpErrorDetails = {}) {
+    super(message, details)
+    this.name = 'HttpResponseError'
+  }
+}
 
 /** What a fetcher threw, as an Error: a thrown string or object becomes an Error with a cause. */
 export function toError(thrown: unknown): Error {

@@ -279,9 +279,9 @@ describe('createHttpClient: errors', () => {
   })
 
   it('never retries: one request per call, even for 429 and 5xx', async () => {
-    for (const path of ['/rate-limited', '/unavailable', '/hang']) {
+    for (const path of ['/rate-limited', '/unavailable', '/server-error']) {
       const before = hits.get(path) ?? 0
-      await failure(client({ timeoutMs: 50 }).getJson(path))
+      await failure(client().getJson(path))
       expect(hits.get(path)).toBe(before + 1)
     }
   })
@@ -344,7 +344,15 @@ describe('createHttpClient behind createCache', () => {
     const key = `${baseURL}/rate-limited`
     const before = hits.get('/rate-limited') ?? 0
     const error = await failure(cache.get(key, 60_000, () => api.getJson('/rate-limited')))
-    expect(error).toMatchObject({ status: 429, retryAfterMs: 30_000, body: { error: 'slow down' } })
+    expect(error).toMatchObject({
+      status: 429,
+      retryAfterMs: 30_000,
+      body: { error: 'slow down' },
+      path: '/rate-limited',
+    })
+    expect(error.message).toBe(
+      'GET /rate-limited was rate limited: HTTP 429 (retry after 30 s) (cooling down for 30 s)',
+    )
     for (let elapsed = 0; elapsed < 30_000; elapsed += 1000) {
       clock.t = NOW + elapsed
       await expect(cache.get(key, 60_000, () => api.getJson('/rate-limited'))).rejects.toThrow(
@@ -392,5 +400,27 @@ describe('createHttpClient behind createCache', () => {
       ageMs: 5000,
       source: 'cache',
     })
+  })
+})
+
+describe('error classes', () => {
+  it('carry stable names, and all are HttpErrors and Errors', () => {
+    const errors = [
+      new RateLimitedError('m'),
+      new HttpAuthError('m', { status: 401 }),
+      new HttpUnreachableError('m', { reason: 'timeout' }),
+      new HttpResponseError('m', { status: 404 }),
+    ]
+    expect(errors.map((error) => error.name)).toEqual([
+      'RateLimitedError',
+      'HttpAuthError',
+      'HttpUnreachableError',
+      'HttpResponseError',
+    ])
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(HttpError)
+      expect(error).toBeInstanceOf(Error)
+    }
+    expect(new RateLimitedError('m').status).toBe(429)
   })
 })

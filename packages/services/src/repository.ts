@@ -4,13 +4,14 @@ type MaybePromise<T> = T | Promise<T>
 
 /**
  * Where trackers are kept. `@edge-mining/storage` provides the SQLite one; methods may answer
- * synchronously or with a promise.
+ * synchronously or with a promise. `add` and `update` may return the tracker as stored (a
+ * repository that stamps its own timestamps); when they return nothing, what was passed is kept.
  */
 export interface TrackerRepository {
-  add(tracker: MiningPerformanceTracker): MaybePromise<unknown>
+  add(tracker: MiningPerformanceTracker): MaybePromise<MiningPerformanceTracker | undefined>
   get(id: string): MaybePromise<MiningPerformanceTracker | null | undefined>
   list(): MaybePromise<MiningPerformanceTracker[]>
-  update(tracker: MiningPerformanceTracker): MaybePromise<unknown>
+  update(tracker: MiningPerformanceTracker): MaybePromise<MiningPerformanceTracker | undefined>
   remove(id: string): MaybePromise<unknown>
 }
 
@@ -21,6 +22,7 @@ export function createMemoryTrackerRepository(): TrackerRepository {
   return {
     add(tracker) {
       trackers.set(tracker.id, copy(tracker))
+      return undefined
     },
     get: (id) => {
       const tracker = trackers.get(id)
@@ -29,6 +31,7 @@ export function createMemoryTrackerRepository(): TrackerRepository {
     list: () => [...trackers.values()].map(copy),
     update(tracker) {
       trackers.set(tracker.id, copy(tracker))
+      return undefined
     },
     remove(id) {
       trackers.delete(id)

@@ -43,15 +43,18 @@ export function createSnapshotBuilder(options: SnapshotBuilderOptions): Snapshot
         adapter.getPayoutSchedule(callOptions),
       ])
       const errors: SnapshotError[] = []
-      const valueOf = <T>(part: SnapshotPart, result: PromiseSettledResult<T | null>): T | null => {
+      const settledValue = <T>(
+        part: SnapshotPart,
+        result: PromiseSettledResult<T | null>,
+      ): T | null => {
         if (result.status === 'fulfilled') return result.value
         errors.push(toSnapshotError(part, result.reason))
         return null
       }
       return createSnapshot({
-        current_hashrate: valueOf('current_hashrate', current),
-        pool_stats: valueOf('pool_stats', stats),
-        payout_schedule: valueOf('payout_schedule', schedule),
+        current_hashrate: settledValue('current_hashrate', current),
+        pool_stats: settledValue('pool_stats', stats),
+        payout_schedule: settledValue('payout_schedule', schedule),
         timestamp: new Date(now()).toISOString(),
         data_age_seconds:
           freshness.length === 0 ? null : Math.max(...freshness.map((f) => f.age_seconds)),

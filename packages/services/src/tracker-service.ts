@@ -145,8 +145,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
         created_at: at,
         updated_at: at,
       }
-      await repository.add(tracker)
-      return tracker
+      return (await repository.add(tracker)) ?? tracker
     },
     async update(id, input) {
       const stored = await get(id)
@@ -175,9 +174,9 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
             : checkExternalServiceId(input.external_service_id),
         updated_at: timestamp(),
       }
-      await repository.update(updated)
+      const saved = (await repository.update(updated)) ?? updated
       live.delete(id)
-      return updated
+      return saved
     },
     async remove(id) {
       const stored = await get(id)
