@@ -34,6 +34,15 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A database failure (`@edge-mining/storage`'s StorageError: busy, read-only, corrupt…): an
+ * expected condition with a message naming the file. Recognised by name so that this module
+ * does not load the storage package (and its native driver) for `--help`.
+ */
+function isStorageError(error: unknown): error is Error {
+  return error instanceof Error && /^(StorageError|TrackerAlreadyExistsError)$/.test(error.name)
+}
+
 /** The exit code an error stands for. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof UsageError) return EXIT.usage
@@ -57,7 +66,12 @@ export function describeError(error: unknown): string {
   if (error instanceof MiningPoolResponseError) {
     return `Pool returned invalid response: ${error.message}`
   }
-  if (isEdgeMiningError(error) || error instanceof CliError || error instanceof UsageError) {
+  if (
+    isEdgeMiningError(error) ||
+    isStorageError(error) ||
+    error instanceof CliError ||
+    error instanceof UsageError
+  ) {
     return error.message
   }
   if (error instanceof Error) return `Unexpected error: ${error.message}`
@@ -66,5 +80,10 @@ export function describeError(error: unknown): string {
 
 /** A bug rather than an expected failure: worth a hint to rerun with --debug. */
 export function isUnexpected(error: unknown): boolean {
-  return !(isEdgeMiningError(error) || error instanceof CliError || error instanceof UsageError)
+  return !(
+    isEdgeMiningError(error) ||
+    isStorageError(error) ||
+    error instanceof CliError ||
+    error instanceof UsageError
+  )
 }
