@@ -1,3 +1,4 @@
+export { createDefaultAdapterRegistry, oceanAdapter } from './adapters'
 export {
   type AdapterContext,
   type AdapterRegistry,
