@@ -71,7 +71,10 @@ export async function show(context: Invocation): Promise<void> {
 
 export async function add(context: Invocation): Promise<void> {
   const { data, json, trackers } = setup(context)
-  const type = String(context.args.type)
+  // citty does not enforce `required` on enum arguments.
+  if (typeof context.args.type !== 'string')
+    throw new UsageError('Missing required argument: --type')
+  const type = context.args.type
   const config = configFromFlags(trackers.registry, type, context.args)
   missingRequired(trackers.registry, type, config)
   let created: MiningPerformanceTracker
