@@ -49,7 +49,7 @@ describe('parseBraiinsTrackerConfig', () => {
     ['token with a control char', { api_token: `${TOKEN}\u0007` }, 'api_token', /control/],
     ['non-ASCII token', { api_token: `${TOKEN}é` }, 'api_token', /printable ASCII/],
     ['numeric token', { api_token: 12345 }, 'api_token', /must be a string/],
-    ['missing token', {}, 'api_token', /is required/],
+    ['missing token', {}, 'api_token', /api_token: required/],
     ['ftp base URL', { api_token: TOKEN, api_base_url: 'ftp://pool' }, 'api_base_url', /http/],
     ['base URL not a URL', { api_token: TOKEN, api_base_url: 'pool' }, 'api_base_url', /http/],
     ['timeout 0', { api_token: TOKEN, request_timeout_seconds: 0 }, 'request_timeout_seconds', /0/],

@@ -4,7 +4,7 @@ import {
   configJsonSchema,
   requestTimeoutSecondsField,
 } from '@edge-mining/adapter-kit'
-import { parseTrackerConfig, TrackerConfigurationError } from '@edge-mining/domain'
+import { parseTrackerConfig } from '@edge-mining/domain'
 import * as v from 'valibot'
 
 /** What a secret field shows wherever a config is printed or serialised. */
@@ -53,12 +53,6 @@ export function redactBraiinsTrackerConfig(config: BraiinsTrackerConfig): Braiin
  * in a log line or an API answer does not leak it. To persist it, read the fields explicitly.
  */
 export function parseBraiinsTrackerConfig(input: unknown): BraiinsTrackerConfig {
-  // The domain's parser reports a missing strictObject key as "unknown key"; say it plainly.
-  if (typeof input === 'object' && input !== null && !('api_token' in input)) {
-    throw new TrackerConfigurationError('braiins_pool config api_token: is required', {
-      field: 'api_token',
-    })
-  }
   const config = parseTrackerConfig(BraiinsTrackerConfigSchema, input, {
     adapterType: 'braiins_pool',
     secretFields: BRAIINS_SECRET_FIELDS,

@@ -36,6 +36,12 @@ describe('parseTrackerConfig', () => {
     expect(error.message).toMatch(/unknown key/)
   })
 
+  it('says a missing key is required, not unknown', () => {
+    const error = errorOf({ request_timeout_seconds: 5 })
+    expect(error.field).toBe('api_token')
+    expect(error.message).toBe('braiins_pool config api_token: required')
+  })
+
   it('never shows a secret value', () => {
     const error = errorOf({ api_token: 'secret token-value' })
     expect(error.field).toBe('api_token')

@@ -35,12 +35,16 @@ export function parseTrackerConfig<const TSchema extends v.GenericSchema>(
   const field = v.getDotPath(issue) ?? null
   const rootKey = field?.split('.')[0]
   const secret = rootKey !== undefined && (options.secretFields ?? []).includes(rootKey)
-  const unknownKey = issue.type === 'strict_object' || issue.expected === 'never'
+  // strictObject reports an unexpected key as expected "never", a missing one with no input.
+  const unknownKey = issue.expected === 'never'
+  const missingKey = !unknownKey && issue.input === undefined && issue.kind === 'schema'
   const detail = unknownKey
     ? 'unknown key'
-    : secret
-      ? redact(issue.message, (input as Record<string, unknown>)[rootKey ?? ''])
-      : issue.message
+    : missingKey
+      ? 'required'
+      : secret
+        ? redact(issue.message, (input as Record<string, unknown>)[rootKey ?? ''])
+        : issue.message
   throw new TrackerConfigurationError(
     `${options.adapterType} config ${field ?? '(root)'}: ${detail}`,
     { field },

@@ -1,4 +1,4 @@
-import { startOceanSimulator } from '@edge-mining/pool-simulator'
+import { startBraiinsSimulator, startOceanSimulator } from '@edge-mining/pool-simulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createDefaultAdapterRegistry,
@@ -14,9 +14,13 @@ afterEach(async () => {
 describe('default adapter registry', () => {
   it('knows the shipped tracker types and describes their configs', () => {
     const registry = createDefaultAdapterRegistry()
-    expect(registry.types()).toEqual(expect.arrayContaining(['dummy', 'ocean']))
+    expect(registry.types()).toEqual(['dummy', 'ocean', 'braiins_pool'])
     const schema = registry.configJsonSchema('ocean') as { required: string[] }
     expect(schema.required).toEqual(['bitcoin_address'])
+    const braiins = registry.configJsonSchema('braiins_pool') as {
+      properties: Record<string, Record<string, unknown>>
+    }
+    expect(braiins.properties.api_token).toMatchObject({ writeOnly: true })
   })
 
   it('builds an Ocean snapshot from the reference example responses', async () => {
@@ -44,5 +48,38 @@ describe('default adapter registry', () => {
     const report = await trackers.test(tracker.id)
     expect(report.status).toBe('success')
     expect(report.from_cache).toBe(true) // the snapshot's user_hashrate call is still fresh
+  })
+})
+
+describe('Braiins through the services', () => {
+  it('stores the token, never shows it, and builds a snapshot from the reference values', async () => {
+    // Simulated time: the adapter paces Braiins requests 5 s apart; waiting advances the clock.
+    let clock = Date.UTC(2026, 7, 29, 12, 0, 0)
+    const now = () => clock
+    const braiins = await startBraiinsSimulator({ now, scenario: { data: 'reference' } })
+    stops.push(() => braiins.close())
+    const trackers = createTrackerService({
+      repository: createMemoryTrackerRepository(),
+      registry: createDefaultAdapterRegistry(),
+      now,
+      setTimeout: (callback, ms) => {
+        clock += ms
+        queueMicrotask(callback)
+      },
+    })
+    const token = braiins.token()
+    const tracker = await trackers.create({
+      adapter_type: 'braiins_pool',
+      config: { api_token: token, api_base_url: braiins.url },
+    })
+    expect(JSON.stringify(trackers.toPublic(tracker))).not.toContain(token)
+    const snapshot = await trackers.buildSnapshot(tracker.id)
+    expect(snapshot.errors).toEqual([])
+    // pool-apis.md §2.3 profile: hash_rate_5m 101234 Gh/s, current_balance "0.00412300" BTC.
+    expect(snapshot.current_hashrate?.value).toBe(101.234)
+    expect(snapshot.pool_stats?.unpaid_balance).toBe(412_300)
+    expect(snapshot.payout_schedule).toMatchObject({ frequency: 'daily', threshold: null })
+    expect(snapshot.payout_progress).toBeNull()
+    expect(JSON.stringify(snapshot)).not.toContain(token)
   })
 })

@@ -1,4 +1,9 @@
 import {
+  BRAIINS_SECRET_FIELDS,
+  BraiinsTrackerConfigSchema,
+  createBraiinsTracker,
+} from '@edge-mining/adapter-braiins'
+import {
   createOceanTracker,
   type OceanTrackerConfigInput,
   OceanTrackerConfigSchema,
@@ -17,10 +22,21 @@ export const oceanAdapter: TrackerAdapterDefinition = {
   configSchema: OceanTrackerConfigSchema,
   secretFields: [],
   // The registry has validated the config with this same schema before calling create.
-  create: (config, context) => createOceanTracker(config as OceanTrackerConfigInput, context),
+  create: (config, { cache, now }) =>
+    createOceanTracker(config as OceanTrackerConfigInput, { cache, now }),
+}
+
+/** Braiins Pool (FPPS): token-authenticated; the token is write-only. */
+export const braiinsAdapter: TrackerAdapterDefinition = {
+  type: 'braiins_pool',
+  label: 'Braiins Pool',
+  configSchema: BraiinsTrackerConfigSchema,
+  secretFields: BRAIINS_SECRET_FIELDS,
+  create: (config, { cache, now, setTimeout }) =>
+    createBraiinsTracker(config, { cache, now, ...(setTimeout ? { setTimeout } : {}) }),
 }
 
 /** Every tracker type Edge Mining ships: dummy, ocean, braiins_pool. */
 export function createDefaultAdapterRegistry(): AdapterRegistry {
-  return createAdapterRegistry([dummyAdapter, oceanAdapter])
+  return createAdapterRegistry([dummyAdapter, oceanAdapter, braiinsAdapter])
 }

@@ -1,4 +1,4 @@
-export { createDefaultAdapterRegistry, oceanAdapter } from './adapters'
+export { braiinsAdapter, createDefaultAdapterRegistry, oceanAdapter } from './adapters'
 export {
   type AdapterContext,
   type AdapterRegistry,

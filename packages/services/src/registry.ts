@@ -16,6 +16,8 @@ export interface AdapterContext {
   cache: Cache
   /** Clock in ms. */
   now: () => number
+  /** Timers for request pacing (Braiins). */
+  setTimeout?: (callback: () => void, ms: number) => unknown
 }
 
 /** One kind of tracker: how to validate its config, describe it, and create it. */

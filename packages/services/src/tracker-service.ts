@@ -23,6 +23,8 @@ export interface TrackerServiceOptions {
   now?: () => number
   /** Id generator. Default: crypto.randomUUID. */
   randomUUID?: () => string
+  /** Timers adapters use to pace requests. Default: the global setTimeout. */
+  setTimeout?: (callback: () => void, ms: number) => unknown
 }
 
 export interface CreateTrackerInput {
@@ -113,6 +115,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
     const port = definition.create(registry.parseConfig(tracker.adapter_type, tracker.config), {
       cache,
       now,
+      ...(options.setTimeout ? { setTimeout: options.setTimeout } : {}),
     })
     live.set(id, { updatedAt: tracker.updated_at, port })
     return port
