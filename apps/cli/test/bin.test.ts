@@ -1,6 +1,11 @@
 import fs from 'node:fs'
 import nodePath from 'node:path'
-import { type OceanSimulator, startOceanSimulator } from '@edge-mining/pool-simulator'
+import {
+  type BraiinsSimulator,
+  type OceanSimulator,
+  startBraiinsSimulator,
+  startOceanSimulator,
+} from '@edge-mining/pool-simulator'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { hasAnsi, type Run, runBin, temporaryFolder } from './helpers'
 
@@ -258,14 +263,6 @@ describe('pool data from the simulator', () => {
     expect(ocean.requests().total).toBe(reached)
   })
 
-  test('auth failed: exit 4', async () => {
-    const { id } = await addOcean()
-    ocean.setScenario({ faults: [{ endpoint: 'statsnap', fault: { kind: 'forbidden' } }] })
-    const run = await cli('trackers', 'stats', id)
-    expect(run.code).toBe(4)
-    expect(run.stderr).toMatch(/^error: Authentication failed: /)
-  })
-
   test('unreachable: exit 5', async () => {
     const closed = await startOceanSimulator()
     const url = closed.url
@@ -345,5 +342,73 @@ describe('serve', () => {
     const run = await runBin(['serve'], { env: { ...env, EDGE_MINING_API_ENTRY: entry } })
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(`API server build not found at ${entry}`)
+  })
+})
+
+describe('Braiins Pool: the token is write-only', () => {
+  let braiins: BraiinsSimulator
+  beforeAll(async () => {
+    braiins = await startBraiinsSimulator()
+  })
+  afterAll(async () => {
+    await braiins.close()
+  })
+
+  test('never in --json, show, list, update or error output; a wrong token exits 4', async () => {
+    const token = braiins.token()
+    const outputs: string[] = []
+    const record = (run: Run) => {
+      outputs.push(run.stdout, run.stderr)
+      return run
+    }
+    const added = JSON.parse(
+      record(
+        await cli(
+          'trackers',
+          'add',
+          '--type',
+          'braiins_pool',
+          '--name',
+          'Shed',
+          '--api-token',
+          token,
+          '--api-base-url',
+          braiins.url,
+          '--json',
+        ),
+      ).stdout,
+    ) as { id: string; config: Record<string, unknown> }
+    expect(added.config).toEqual({
+      api_token: '***',
+      api_base_url: braiins.url,
+      request_timeout_seconds: 10,
+    })
+    record(await cli('trackers', 'show', added.id))
+    record(await cli('trackers', 'show', added.id, '--json'))
+    record(await cli('trackers', 'list', '--json'))
+    const stats = record(await cli('trackers', 'stats', added.id, '--json'))
+    expect(stats.code).toBe(0)
+    expect(JSON.parse(stats.stdout).current_hashrate.unit).toBe('TH/s')
+
+    // A token read from stdin (`-`) replaces the stored one; a wrong one is an auth failure.
+    const wrong = `${token.slice(0, -4)}zzzz`
+    const updated = record(
+      await runBin(['trackers', 'update', added.id, '--api-token', '-', '--json'], {
+        env,
+        input: `${wrong}\n`,
+      }),
+    )
+    expect(updated.code).toBe(0)
+    const denied = record(await cli('trackers', 'stats', added.id))
+    expect(denied.code).toBe(4)
+    expect(denied.stderr).toMatch(/^error: Authentication failed: /)
+    const rejected = record(await cli('trackers', 'update', added.id, '--api-token', 'has space'))
+    expect(rejected.code).toBe(1)
+    expect(rejected.stderr).toContain('--api-token: must not contain whitespace')
+
+    for (const output of outputs) {
+      expect(output).not.toContain(token)
+      expect(output).not.toContain(wrong)
+    }
   })
 })
