@@ -13,6 +13,7 @@ export const main: CommandDef<ArgsDef> = {
   },
   subCommands: {
     trackers: () => import('./commands/trackers').then((module) => module.trackers),
+    rules: () => import('./commands/rules').then((module) => module.rules),
     serve: () => import('./commands/serve').then((module) => module.serve),
     menu: () => import('./commands/menu').then((module) => module.menu),
   },

@@ -27,10 +27,16 @@ export class UsageError extends Error {
 export class CliError extends Error {
   override readonly name = 'CliError'
   readonly exitCode: ExitCode
+  /** Already explained on the output (e.g. `rules check` listed the issues): print nothing more. */
+  readonly silent: boolean
 
-  constructor(message: string, options: { exitCode?: ExitCode; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { exitCode?: ExitCode; cause?: unknown; silent?: boolean } = {},
+  ) {
     super(message, { cause: options.cause })
     this.exitCode = options.exitCode ?? EXIT.error
+    this.silent = options.silent ?? false
   }
 }
 

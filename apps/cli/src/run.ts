@@ -3,7 +3,7 @@ import { type ArgsDef, type CommandDef, renderUsage, runCommand } from 'citty'
 import { main } from './cli'
 import { type CommandData, VARIADIC } from './command-kit'
 import type { CliServices } from './compose'
-import { describeError, EXIT, exitCodeOf, isUnexpected, UsageError } from './errors'
+import { CliError, describeError, EXIT, exitCodeOf, isUnexpected, UsageError } from './errors'
 import { PromptClosedError } from './prompt'
 import type { Terminal } from './terminal'
 
@@ -169,6 +169,7 @@ async function report(
     terminal.logger.error(error.message)
     return EXIT.usage
   }
+  if (error instanceof CliError && error.silent) return error.exitCode
   terminal.logger.error(describeError(error))
   if (debug && error instanceof Error && error.stack) {
     terminal.stderr.write(`${error.stack}\n`)

@@ -57,7 +57,7 @@ describe('help and usage', () => {
   test('--help lists the commands, exit 0, no colours on a pipe', async () => {
     const run = await cli('--help')
     expect(run.code).toBe(0)
-    for (const command of ['trackers', 'serve', 'menu']) {
+    for (const command of ['trackers', 'rules', 'serve', 'menu']) {
       expect(run.stdout).toContain(command)
     }
     expect(hasAnsi(run.stdout)).toBe(false)
