@@ -1,6 +1,7 @@
 import { MiningPoolResponseError } from '@edge-mining/domain'
 import { describe, expect, it } from 'vitest'
 import { mapDailyRewards, mapProfile, mapWorkerState, mapWorkers, rewardsWindow } from './mapping'
+import { REFERENCE_WORKERS_EXPECTED } from './test-support'
 
 // The examples of pool-apis.md §2.3, verbatim; expected values are computed by hand from them.
 const PROFILE = {
@@ -161,44 +162,7 @@ describe('mapProfile', () => {
 
 describe('mapWorkers', () => {
   it('maps the reference workers map: state, last_share, shares_24h, per-worker unit', () => {
-    expect(mapWorkers(WORKERS)).toEqual([
-      {
-        worker_name: 'miner_alice.s21',
-        hashrate: th(89.31),
-        last_share_at: '2026-08-29T10:39:50.000Z',
-        valid_shares: 20_945_364,
-        stale_shares: null,
-        rejected_shares: null,
-        state: 'online',
-      },
-      {
-        worker_name: 'miner_alice.s19',
-        hashrate: th(11.924),
-        last_share_at: '2026-08-29T10:39:35.000Z',
-        valid_shares: 3_711_250,
-        stale_shares: null,
-        rejected_shares: null,
-        state: 'low',
-      },
-      {
-        worker_name: 'miner_alice.bitaxe',
-        hashrate: th(0),
-        last_share_at: '2026-08-26T08:00:00.000Z',
-        valid_shares: 0,
-        stale_shares: null,
-        rejected_shares: null,
-        state: 'offline',
-      },
-      {
-        worker_name: 'miner_alice.[auto]',
-        hashrate: th(0),
-        last_share_at: null,
-        valid_shares: 0,
-        stale_shares: null,
-        rejected_shares: null,
-        state: 'disabled',
-      },
-    ])
+    expect(mapWorkers(WORKERS)).toEqual(REFERENCE_WORKERS_EXPECTED)
   })
 
   it('uses the worker unit, else the envelope unit, else Gh/s', () => {

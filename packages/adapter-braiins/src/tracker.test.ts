@@ -18,7 +18,7 @@ import {
 } from '@edge-mining/pool-simulator'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createBraiinsTracker, createPacerRegistry } from './index'
-import { createSimulatedTime } from './test-support'
+import { createSimulatedTime, REFERENCE_WORKERS_EXPECTED } from './test-support'
 
 const TOKEN = 'brA1nsT0kenUnderTest-9f8e7d6c5b4a3210'
 const OTHER_TOKEN = 'anotherAccessProfileToken-0011223344'
@@ -104,44 +104,7 @@ describe('mapping against the simulator (reference data)', () => {
       estimated_next_payout: 11_940,
       last_share_at: null,
       timestamp: expect.stringMatching(/^2026-08-30T12:00:\d\d\.000Z$/),
-      workers: [
-        {
-          worker_name: 'miner_alice.s21',
-          hashrate: th(89.31),
-          last_share_at: '2026-08-29T10:39:50.000Z',
-          valid_shares: 20_945_364,
-          stale_shares: null,
-          rejected_shares: null,
-          state: 'online',
-        },
-        {
-          worker_name: 'miner_alice.s19',
-          hashrate: th(11.924),
-          last_share_at: '2026-08-29T10:39:35.000Z',
-          valid_shares: 3_711_250,
-          stale_shares: null,
-          rejected_shares: null,
-          state: 'low',
-        },
-        {
-          worker_name: 'miner_alice.bitaxe',
-          hashrate: th(0),
-          last_share_at: '2026-08-26T08:00:00.000Z',
-          valid_shares: 0,
-          stale_shares: null,
-          rejected_shares: null,
-          state: 'offline',
-        },
-        {
-          worker_name: 'miner_alice.[auto]',
-          hashrate: th(0),
-          last_share_at: null,
-          valid_shares: 0,
-          stale_shares: null,
-          rejected_shares: null,
-          state: 'disabled',
-        },
-      ],
+      workers: REFERENCE_WORKERS_EXPECTED,
     })
     expect(seen.map((f) => [f.source, f.stale, f.from_cache])).toEqual([
       ['profile', false, false],

@@ -32,6 +32,15 @@ export type Satoshi = v.InferOutput<typeof SatoshiSchema>
 
 const CountSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
 
+/** Attaches the description (and unit) the rule engine's field catalogue shows for a field. */
+function described<const TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  description: string,
+  unit?: 'sats' | 's' | 'TH/s',
+) {
+  return v.pipe(schema, v.description(description), v.metadata(unit ? { unit } : {}))
+}
+
 // ─── Value objects (snake_case fields, as in upstream's JSON) ───────────────
 
 export const HashRateSchema = v.object({
@@ -52,22 +61,39 @@ export const PoolWorkerStatsSchema = v.object({
 export type PoolWorkerStats = v.InferOutput<typeof PoolWorkerStatsSchema>
 
 export const PoolStatsSchema = v.object({
-  current_hashrate: v.nullable(HashRateSchema),
-  average_hashrate_24h: v.nullable(HashRateSchema),
-  average_hashrate_7d: v.nullable(HashRateSchema),
-  unpaid_balance: v.nullable(SatoshiSchema),
-  estimated_next_payout: v.nullable(SatoshiSchema),
-  workers: v.array(PoolWorkerStatsSchema),
+  current_hashrate: described(v.nullable(HashRateSchema), 'Current hash rate reported by the pool'),
+  average_hashrate_24h: described(v.nullable(HashRateSchema), 'Average hash rate over 24 hours'),
+  average_hashrate_7d: described(v.nullable(HashRateSchema), 'Average hash rate over 7 days'),
+  unpaid_balance: described(
+    v.nullable(SatoshiSchema),
+    'Balance earned but not paid out yet',
+    'sats',
+  ),
+  estimated_next_payout: described(
+    v.nullable(SatoshiSchema),
+    'Estimated amount of the next payout',
+    'sats',
+  ),
+  workers: described(
+    v.array(PoolWorkerStatsSchema),
+    'Per-worker statistics (a list: not comparable, no indexing)',
+  ),
   /** + Newest accepted share of the account, when the pool reports it at account level (Ocean). */
-  last_share_at: v.nullable(TimestampSchema),
-  timestamp: TimestampSchema,
+  last_share_at: described(
+    v.nullable(TimestampSchema),
+    'Newest accepted share of the account, ISO-8601 UTC',
+  ),
+  timestamp: described(TimestampSchema, 'When the pool statistics were read, ISO-8601 UTC'),
 })
 export type PoolStats = v.InferOutput<typeof PoolStatsSchema>
 
 export const PayoutScheduleSchema = v.object({
-  frequency: PayoutFrequencySchema,
-  threshold: v.nullable(SatoshiSchema),
-  next_payout_at: v.nullable(TimestampSchema),
+  frequency: described(PayoutFrequencySchema, 'Payout frequency of the pool'),
+  threshold: described(v.nullable(SatoshiSchema), 'Balance at which the pool pays out', 'sats'),
+  next_payout_at: described(
+    v.nullable(TimestampSchema),
+    'Expected time of the next payout, ISO-8601 UTC',
+  ),
 })
 export type PayoutSchedule = v.InferOutput<typeof PayoutScheduleSchema>
 
@@ -84,19 +110,38 @@ export const SnapshotErrorSchema = v.object({
 })
 export type SnapshotError = v.InferOutput<typeof SnapshotErrorSchema>
 
+const RatioSchema = v.pipe(v.number(), v.finite(), v.minValue(0))
+
 export const MiningPerformanceSnapshotSchema = v.object({
-  current_hashrate: v.nullable(HashRateSchema),
-  pool_stats: v.nullable(PoolStatsSchema),
-  payout_schedule: v.nullable(PayoutScheduleSchema),
-  timestamp: TimestampSchema,
-  data_age_seconds: v.nullable(CountSchema),
-  stale: v.boolean(),
-  errors: v.array(SnapshotErrorSchema),
-  seconds_since_last_share: v.nullable(CountSchema),
-  hashrate_ratio_24h: v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))),
-  workers_online: v.nullable(CountSchema),
-  workers_total: v.nullable(CountSchema),
-  payout_progress: v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  current_hashrate: described(v.nullable(HashRateSchema), 'Current hash rate seen by the pool'),
+  pool_stats: described(v.nullable(PoolStatsSchema), 'Pool statistics for the account'),
+  payout_schedule: described(v.nullable(PayoutScheduleSchema), 'How and when the pool pays out'),
+  timestamp: described(TimestampSchema, 'When the snapshot was assembled, ISO-8601 UTC'),
+  data_age_seconds: described(
+    v.nullable(CountSchema),
+    'Age of the oldest pool data in the snapshot',
+    's',
+  ),
+  stale: described(v.boolean(), 'True when pool data was served from cache past its lifetime'),
+  errors: described(
+    v.array(SnapshotErrorSchema),
+    'Snapshot parts that failed (a list: not comparable)',
+  ),
+  seconds_since_last_share: described(
+    v.nullable(CountSchema),
+    'Time since the newest share of the account or any worker',
+    's',
+  ),
+  hashrate_ratio_24h: described(
+    v.nullable(RatioSchema),
+    'Current hash rate divided by the 24 h average (1 = on par)',
+  ),
+  workers_online: described(v.nullable(CountSchema), 'Workers online (or hashing)'),
+  workers_total: described(v.nullable(CountSchema), 'Workers known to the pool'),
+  payout_progress: described(
+    v.nullable(RatioSchema),
+    'Unpaid balance divided by the payout threshold (1 = threshold reached)',
+  ),
 })
 export type MiningPerformanceSnapshot = v.InferOutput<typeof MiningPerformanceSnapshotSchema>
 

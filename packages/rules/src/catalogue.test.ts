@@ -1,6 +1,6 @@
 import { DecisionalContextSchema, MINER_STATUSES, PAYOUT_FREQUENCIES } from '@edge-mining/domain'
 import { describe, expect, it } from 'vitest'
-import { contextFields, SUPPLEMENTARY_FIELD_NOTES, suggestFields } from './catalogue'
+import { contextFields, suggestFields } from './catalogue'
 
 const fields = contextFields()
 const byPath = new Map(fields.map((f) => [f.path, f]))
@@ -58,10 +58,15 @@ describe('contextFields', () => {
     expect(byPath.get('mining_performance.seconds_since_last_share')?.unit).toBe('s')
   })
 
-  it('gives every field a description, and the supplementary notes only name real paths', () => {
-    for (const field of fields) expect(field.description, field.path).not.toBe('')
-    for (const path of Object.keys(SUPPLEMENTARY_FIELD_NOTES))
-      expect(byPath.has(path), path).toBe(true)
+  it('gives every field a description and the pool amounts their units, from the domain schema', () => {
+    for (const field of fields) {
+      expect(field.description, field.path).not.toBe('')
+      expect(field.description, field.path).not.toBe(field.path.split('.').pop())
+    }
+    expect(byPath.get('mining_performance.pool_stats.unpaid_balance')?.unit).toBe('sats')
+    expect(byPath.get('mining_performance.payout_schedule.threshold')?.unit).toBe('sats')
+    expect(byPath.get('mining_performance.data_age_seconds')?.unit).toBe('s')
+    expect(byPath.get('mining_performance.current_hashrate.value')?.unit).toBe('TH/s')
   })
 
   it('returns copies (callers cannot corrupt the catalogue)', () => {

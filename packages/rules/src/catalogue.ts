@@ -25,71 +25,6 @@ export const COMPARABLE_TYPES: ReadonlySet<FieldType> = new Set([
   'enum',
 ])
 
-/**
- * Descriptions and units for snapshot fields whose domain schema carries none yet (the domain's
- * MiningPerformanceSnapshotSchema has no `v.description`). Used only where the schema is silent;
- * a test checks that every key here is a real catalogue path, so this table cannot drift.
- */
-export const SUPPLEMENTARY_FIELD_NOTES: Readonly<
-  Record<string, { description: string; unit?: string }>
-> = {
-  'mining_performance.current_hashrate': { description: 'Current hash rate seen by the pool' },
-  'mining_performance.pool_stats': { description: 'Pool statistics for the account' },
-  'mining_performance.pool_stats.current_hashrate': {
-    description: 'Current hash rate reported by the pool',
-  },
-  'mining_performance.pool_stats.average_hashrate_24h': {
-    description: 'Average hash rate over 24 hours',
-  },
-  'mining_performance.pool_stats.average_hashrate_7d': {
-    description: 'Average hash rate over 7 days',
-  },
-  'mining_performance.pool_stats.unpaid_balance': {
-    description: 'Balance earned but not paid out yet',
-    unit: 'sats',
-  },
-  'mining_performance.pool_stats.estimated_next_payout': {
-    description: 'Estimated amount of the next payout',
-    unit: 'sats',
-  },
-  'mining_performance.pool_stats.workers': {
-    description: 'Per-worker statistics (a list: not comparable, no indexing)',
-  },
-  'mining_performance.pool_stats.timestamp': { description: 'When the pool statistics were read' },
-  'mining_performance.payout_schedule': { description: 'How and when the pool pays out' },
-  'mining_performance.payout_schedule.frequency': { description: 'Payout frequency of the pool' },
-  'mining_performance.payout_schedule.threshold': {
-    description: 'Balance at which the pool pays out',
-    unit: 'sats',
-  },
-  'mining_performance.payout_schedule.next_payout_at': {
-    description: 'Expected time of the next payout, ISO-8601 UTC',
-  },
-  'mining_performance.timestamp': { description: 'When the snapshot was assembled, ISO-8601 UTC' },
-  'mining_performance.data_age_seconds': {
-    description: 'Age of the oldest pool data in the snapshot',
-    unit: 's',
-  },
-  'mining_performance.stale': {
-    description: 'True when pool data was served from cache past its lifetime',
-  },
-  'mining_performance.errors': {
-    description: 'Snapshot parts that failed (a list: not comparable)',
-  },
-  'mining_performance.seconds_since_last_share': {
-    description: 'Time since the newest share of any worker',
-    unit: 's',
-  },
-  'mining_performance.hashrate_ratio_24h': {
-    description: 'Current hash rate divided by the 24 h average (1 = on par)',
-  },
-  'mining_performance.workers_online': { description: 'Workers online (or hashing)' },
-  'mining_performance.workers_total': { description: 'Workers known to the pool' },
-  'mining_performance.payout_progress': {
-    description: 'Unpaid balance divided by the payout threshold (1 = threshold reached)',
-  },
-}
-
 type AnySchema = v.GenericSchema & {
   readonly type: string
   readonly wrapped?: unknown
@@ -160,7 +95,6 @@ function walk(
     const path = prefix ? `${prefix}.${key}` : key
     const { schema, optional, description } = unwrap(raw as AnySchema)
     const { type, enumValues } = classify(schema)
-    const note = SUPPLEMENTARY_FIELD_NOTES[path]
     const metadata = v.getMetadata(raw as AnySchema) as { unit?: unknown }
     const innerMetadata = v.getMetadata(schema) as { unit?: unknown }
     const unit =
@@ -168,11 +102,13 @@ function walk(
         ? metadata.unit
         : typeof innerMetadata.unit === 'string'
           ? innerMetadata.unit
-          : (note?.unit ?? (key === 'value' ? siblingUnit : undefined))
+          : key === 'value'
+            ? siblingUnit
+            : undefined
     const info: FieldInfo = {
       path,
       type,
-      description: description ?? note?.description ?? quantityNote(key, parentDescription),
+      description: description ?? quantityNote(key, parentDescription),
       optional: parentOptional || optional,
     }
     if (enumValues) info.enum_values = enumValues

@@ -47,6 +47,8 @@ describe('default adapter registry', () => {
 
     const report = await trackers.test(tracker.id)
     expect(report.status).toBe('success')
+    // 199.715979264 TH/s, rounded for people; the exact value stays in current_hashrate.
+    expect(report.message).toMatch(/^Tracker reachable: 199\.716 TH\/s \(pool answered \d+ s ago/)
     expect(report.from_cache).toBe(true) // the snapshot's user_hashrate call is still fresh
   })
 })

@@ -202,7 +202,9 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
         },
       })
       const latency = Math.max(0, now() - started)
-      const reading = current ? `${current.value} ${current.unit}` : 'no hash rate for this account'
+      const reading = current
+        ? `${Math.round(current.value * 1000) / 1000} ${current.unit}`
+        : 'no hash rate for this account'
       const message = freshness.stale
         ? `Pool not answering; serving cached data ${freshness.age_seconds ?? 0} s old (${reading})`
         : freshness.from_cache

@@ -1,3 +1,4 @@
+export { createSqliteCacheStore } from './cache-store'
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_DB_PATH,

@@ -1,4 +1,4 @@
-import { sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /**
  * Database schema: one export per table. drizzle-kit reads this file to generate migrations
@@ -23,3 +23,25 @@ export const miningPerformanceTrackers = sqliteTable('mining_performance_tracker
 })
 
 export type MiningPerformanceTrackerRow = typeof miningPerformanceTrackers.$inferSelect
+
+/**
+ * Pool-data cache shared by every process on the database (API server, CLI): one row per cache
+ * key (`@edge-mining/http-cache` keys are pool URLs; they never contain a token). `value` is the
+ * cached value as JSON text; `stored_at` is ms since the epoch on the writer's clock.
+ */
+export const poolCacheEntries = sqliteTable('pool_cache_entries', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  stored_at: integer('stored_at').notNull(),
+})
+
+/**
+ * Open (or expired, not yet reset) rate-limit cool-downs per cache scope (a pool host): no
+ * process calls the pool before `until` (ms since the epoch); `step` is the next rung of the
+ * backoff ladder.
+ */
+export const poolCacheCooldowns = sqliteTable('pool_cache_cooldowns', {
+  scope: text('scope').primaryKey(),
+  until: integer('until').notNull(),
+  step: integer('step').notNull(),
+})
