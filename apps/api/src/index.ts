@@ -13,7 +13,6 @@ export { createLogger, LOG_LEVEL_NAMES, type LogLevelName } from './logging'
 export { type RunMainOptions, runMain } from './run'
 export { type RunningApi, type StartApiOptions, startApi } from './server'
 export {
-  braiinsPoolAdapter,
   defaultRegistry,
   openMemoryStore,
   openSqliteStore,

@@ -25,6 +25,8 @@ export interface StartApiOptions {
   now?: () => number
   /** Process-wide pool-data cache. Default: a new in-memory one. */
   cache?: Cache
+  /** Timer adapters pace their requests with (Braiins: 1 per 5 s per token). Default: setTimeout. */
+  setTimeout?: (callback: () => void, ms: number) => unknown
 }
 
 export interface RunningApi {
@@ -72,6 +74,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
       registry: options.registry ?? defaultRegistry(),
       ...(options.cache ? { cache: options.cache } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.setTimeout ? { setTimeout: options.setTimeout } : {}),
     })
     app = createApp({ trackers, logger, apiToken: config.apiToken })
     server = await listen(app, config.host, config.port)

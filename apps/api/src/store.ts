@@ -1,16 +1,7 @@
 import {
-  BRAIINS_SECRET_FIELDS,
-  type BraiinsTrackerConfigInput,
-  BraiinsTrackerConfigSchema,
-  createBraiinsTracker,
-} from '@edge-mining/adapter-braiins'
-import {
   type AdapterRegistry,
-  createAdapterRegistry,
+  createDefaultAdapterRegistry,
   createMemoryTrackerRepository,
-  dummyAdapter,
-  oceanAdapter,
-  type TrackerAdapterDefinition,
   type TrackerRepository,
 } from '@edge-mining/services'
 import { createTrackerRepository, openDatabase } from '@edge-mining/storage'
@@ -22,23 +13,9 @@ export interface TrackerStore {
   close(): void
 }
 
-/**
- * Braiins Pool, as adapter-braiins's README defines it for a registry. (Services' default
- * registry registers dummy and ocean so far; this completes the set the server offers.)
- */
-export const braiinsPoolAdapter: TrackerAdapterDefinition = {
-  type: 'braiins_pool',
-  label: 'Braiins Pool',
-  configSchema: BraiinsTrackerConfigSchema,
-  secretFields: BRAIINS_SECRET_FIELDS,
-  // The registry has validated the config with this same schema before calling create.
-  create: (config, { cache, now }) =>
-    createBraiinsTracker(config as BraiinsTrackerConfigInput, { cache, now }),
-}
-
 /** Every tracker type the server offers: dummy, ocean, braiins_pool. */
 export function defaultRegistry(): AdapterRegistry {
-  return createAdapterRegistry([dummyAdapter, oceanAdapter, braiinsPoolAdapter])
+  return createDefaultAdapterRegistry()
 }
 
 export function openMemoryStore(): TrackerStore {

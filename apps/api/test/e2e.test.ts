@@ -9,12 +9,6 @@ import { Agent, request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  BRAIINS_SECRET_FIELDS,
-  type BraiinsTrackerConfigInput,
-  BraiinsTrackerConfigSchema,
-  createBraiinsTracker,
-} from '@edge-mining/adapter-braiins'
-import {
   MiningPerformanceSnapshotSchema,
   MiningRewardSchema,
   PayoutScheduleSchema,
@@ -27,12 +21,6 @@ import {
   startBraiinsSimulator,
   startOceanSimulator,
 } from '@edge-mining/pool-simulator'
-import {
-  createAdapterRegistry,
-  dummyAdapter,
-  oceanAdapter,
-  type TrackerAdapterDefinition,
-} from '@edge-mining/services'
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningApi, startApi } from '../src/index'
@@ -61,19 +49,6 @@ const virtualTimeout = (fn: () => void, ms: number) => {
   advance(ms)
   return setImmediate(fn)
 }
-const braiinsAdapter: TrackerAdapterDefinition = {
-  type: 'braiins_pool',
-  label: 'Braiins Pool',
-  configSchema: BraiinsTrackerConfigSchema,
-  secretFields: BRAIINS_SECRET_FIELDS,
-  create: (config, { cache, now }) =>
-    createBraiinsTracker(config as BraiinsTrackerConfigInput, {
-      cache,
-      now,
-      setTimeout: virtualTimeout,
-    }),
-}
-const registry = createAdapterRegistry([dummyAdapter, oceanAdapter, braiinsAdapter])
 const logs = captureLogs()
 /** Every response the suite saw, headers and body, to search for secrets at the end. */
 const seen: string[] = []
@@ -122,7 +97,7 @@ async function start() {
     },
     logger: logs.logger,
     now,
-    registry,
+    setTimeout: virtualTimeout,
   })
 }
 
