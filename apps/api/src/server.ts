@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import type { Cache } from '@edge-mining/http-cache'
+import { type Cache, createCache } from '@edge-mining/http-cache'
 import {
   type AdapterRegistry,
   createTrackerService,
@@ -23,7 +23,7 @@ export interface StartApiOptions {
   openStore?: (config: ApiConfig) => TrackerStore
   /** Clock in ms for the services and the pool-data cache. Default: Date.now. */
   now?: () => number
-  /** Process-wide pool-data cache. Default: a new in-memory one. */
+  /** Process-wide pool-data cache. Default: one on the store's cache store (SQLite: shared with the CLI). */
   cache?: Cache
   /** Timer adapters pace their requests with (Braiins: 1 per 5 s per token). Default: setTimeout. */
   setTimeout?: (callback: () => void, ms: number) => unknown
@@ -67,12 +67,17 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   let server: ServerType
   let trackers: TrackerService
   let app: App
+  const cache =
+    options.cache ??
+    (store.cacheStore
+      ? createCache({ store: store.cacheStore, ...(options.now ? { now: options.now } : {}) })
+      : undefined)
   try {
     const repository: TrackerRepository = store.repository
     trackers = createTrackerService({
       repository,
       registry: options.registry ?? defaultRegistry(),
-      ...(options.cache ? { cache: options.cache } : {}),
+      ...(cache ? { cache } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.setTimeout ? { setTimeout: options.setTimeout } : {}),
     })

@@ -492,6 +492,19 @@ describe('persistence', () => {
   })
 })
 
+describe('one pool cache for every process on the database', () => {
+  it('a new server on the same database answers from the cache the last one filled', async () => {
+    const tracker = await createOcean('Shared cache')
+    expect((await call('GET', `${T}/${tracker.id}/stats`)).status).toBe(200)
+    const seenByPool = ocean.requests().total
+    await api.close()
+    api = await start()
+    const again = await call('GET', `${T}/${tracker.id}/stats`)
+    expect(again.status).toBe(200)
+    expect(ocean.requests().total).toBe(seenByPool)
+  })
+})
+
 describe('secrets', () => {
   it('the Braiins token and the API token are in no response and no log line', () => {
     expect(seen.length).toBeGreaterThan(1000)
