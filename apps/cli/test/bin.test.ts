@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import nodePath from 'node:path'
 import {
   type BraiinsSimulator,
@@ -7,7 +9,7 @@ import {
   startOceanSimulator,
 } from '@edge-mining/pool-simulator'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { hasAnsi, type Run, runBin, temporaryFolder } from './helpers'
+import { BIN, hasAnsi, type Run, runBin, temporaryFolder } from './helpers'
 
 let ocean: OceanSimulator
 let folder: ReturnType<typeof temporaryFolder>
@@ -335,6 +337,43 @@ describe('serve', () => {
     })
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual({ host: '0.0.0.0', port: '9123', db: folder.dbPath })
+  })
+
+  test('starts the real API server on the same database, which sees what the CLI added', async () => {
+    const added = await runBin(
+      ['trackers', 'add', '--type', 'dummy', '--name', 'Served', '--json'],
+      { env },
+    )
+    expect(added.code).toBe(0)
+    const tracker = JSON.parse(added.stdout) as { id: string }
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    const listening = new Promise<string>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString()
+        const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+        if (url) resolve(url)
+      }
+      server.stdout.on('data', read)
+      server.stderr.on('data', read)
+      server.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${output}`)))
+    })
+    try {
+      const url = await listening
+      const health = await fetch(`${url}/health`)
+      expect(await health.json()).toEqual({ status: 'ok' })
+      const listed = (await (
+        await fetch(`${url}/api/v1/mining-performance-trackers`)
+      ).json()) as Array<{ id: string }>
+      expect(listed.map((t) => t.id)).toEqual([tracker.id])
+    } finally {
+      const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
+      server.kill('SIGINT')
+      expect(await exited).toBe(0)
+    }
   })
 
   test('a missing API build: exit 1 naming the path', async () => {
