@@ -1,11 +1,16 @@
 import * as v from 'valibot'
 import { SimulatorOptionsError } from '../core/errors.ts'
-import { createFaultBook, type FaultRule, faultRuleSchema } from '../core/faults.ts'
+import { createFaultBook, faultRuleSchema } from '../core/faults.ts'
 import { unixSeconds, utcDayStart } from '../core/format.ts'
 import { baseOptionsSchema, defaultTimers, parseOrThrow } from '../core/options.ts'
 import { jsonReply, replyFor, textReply } from '../core/replies.ts'
-import type { RequestLog } from '../core/request-log.ts'
-import { type Reply, type Routed, type SimRequest, startHttpShell } from '../core/server.ts'
+import {
+  type Reply,
+  type Routed,
+  type SimRequest,
+  type SimulatorControls,
+  startHttpShell,
+} from '../core/server.ts'
 import { braiinsReferenceResponses } from './fixtures.ts'
 import { type BraiinsAccount, createBraiinsModel } from './model.ts'
 import { TOKEN_HEADERS, tokenTag } from './token.ts'
@@ -109,13 +114,7 @@ export type BraiinsSimulatorOptions = Omit<
   'scenario'
 > & { scenario?: BraiinsScenario }
 
-export type BraiinsSimulator = {
-  url: string
-  close(): Promise<void>
-  requests(): RequestLog
-  resetRequests(): void
-  setScenario(scenario: BraiinsScenario): void
-  addFault(rule: FaultRule<BraiinsEndpoint>): void
+export type BraiinsSimulator = SimulatorControls<BraiinsEndpoint, BraiinsScenario> & {
   /** The first valid token (fake; for the client under test). */
   token(): string
   tokens(): string[]

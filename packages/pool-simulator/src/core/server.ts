@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { FaultRule } from './faults.ts'
 import { createRequestLog, type RequestLog } from './request-log.ts'
 
 /** What a pool module decides to do with one request; the shell carries it out. */
@@ -146,4 +147,16 @@ export async function startHttpShell(options: HttpShellOptions): Promise<HttpShe
     requests: () => log.snapshot(),
     resetRequests: () => log.reset(),
   }
+}
+
+/** What every simulator hands its caller, whatever the pool. */
+export type SimulatorControls<TEndpoint extends string, TScenario> = {
+  url: string
+  close(): Promise<void>
+  requests(): RequestLog
+  resetRequests(): void
+  /** Replaces the whole scenario (data mode, faults with fresh counts, switches). */
+  setScenario(scenario: TScenario): void
+  /** Appends one fault rule to the current scenario. */
+  addFault(rule: FaultRule<TEndpoint>): void
 }

@@ -1,11 +1,16 @@
 import * as v from 'valibot'
 import { SimulatorOptionsError } from '../core/errors.ts'
-import { createFaultBook, type FaultRule, faultRuleSchema } from '../core/faults.ts'
+import { createFaultBook, faultRuleSchema } from '../core/faults.ts'
 import { unixSeconds, utcDayStart } from '../core/format.ts'
 import { baseOptionsSchema, defaultTimers, parseOrThrow } from '../core/options.ts'
 import { jsonReply, replyFor, textReply } from '../core/replies.ts'
-import type { RequestLog } from '../core/request-log.ts'
-import { type Reply, type Routed, type SimRequest, startHttpShell } from '../core/server.ts'
+import {
+  type Reply,
+  type Routed,
+  type SimRequest,
+  type SimulatorControls,
+  startHttpShell,
+} from '../core/server.ts'
 import { oceanCapturedResponses, oceanReferenceResponses } from './fixtures.ts'
 import { createOceanModel, type OceanAccount } from './model.ts'
 
@@ -77,15 +82,7 @@ export type OceanSimulatorOptions = Omit<v.InferInput<typeof oceanOptionsSchema>
   scenario?: OceanScenario
 }
 
-export type OceanSimulator = {
-  url: string
-  close(): Promise<void>
-  requests(): RequestLog
-  resetRequests(): void
-  /** Replaces the whole scenario (data mode, faults with fresh counts, switches). */
-  setScenario(scenario: OceanScenario): void
-  /** Appends one fault rule to the current scenario. */
-  addFault(rule: FaultRule<OceanEndpoint>): void
+export type OceanSimulator = SimulatorControls<OceanEndpoint, OceanScenario> & {
   /** The first account's payout address. */
   address(): string
   addresses(): string[]
