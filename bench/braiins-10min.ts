@@ -5,7 +5,7 @@
 import { createBraiinsTracker } from '@edge-mining/adapter-braiins'
 import { POOL_TTL_MS } from '@edge-mining/adapter-kit'
 import { createCache } from '@edge-mining/http-cache'
-import { startBraiinsSimulator, tokenTag } from '@edge-mining/pool-simulator'
+import { createSimulatedTime, startBraiinsSimulator, tokenTag } from '@edge-mining/pool-simulator'
 
 const DURATION_S = 600
 const TOKEN = 'bench-braiins-token-0123456789'
@@ -13,42 +13,8 @@ const START = Date.parse('2026-08-30T12:00:00.000Z')
 
 // Simulated time: timers fire only while no HTTP exchange is in flight, so the simulator logs
 // each request at the simulated instant it was sent.
-let current = START
-let inFlight = 0
-let nextId = 1
-const timers: Array<{ at: number; id: number; fn: () => void }> = []
-const now = () => current
-const setTimer = (fn: () => void, ms: number) => {
-  timers.push({ at: current + Math.max(0, ms), id: nextId++, fn })
-  return 0
-}
-const fetchInFlight: typeof fetch = async (input, init) => {
-  inFlight++
-  try {
-    const response = await fetch(input, init)
-    const body = await response.arrayBuffer()
-    return new Response(body, { status: response.status, headers: response.headers })
-  } finally {
-    inFlight--
-  }
-}
-async function run<T>(promise: Promise<T>): Promise<T> {
-  let settled = false
-  const done = () => {
-    settled = true
-  }
-  promise.then(done, done)
-  while (!settled) {
-    await new Promise((resolve) => setImmediate(resolve))
-    if (settled || inFlight > 0 || timers.length === 0) continue
-    timers.sort((a, b) => a.at - b.at || a.id - b.id)
-    const timer = timers.shift()
-    if (timer === undefined) continue
-    current = Math.max(current, timer.at)
-    timer.fn()
-  }
-  return promise
-}
+const time = createSimulatedTime(START)
+const { now, run } = time
 
 const sim = await startBraiinsSimulator({
   now,
@@ -59,7 +25,7 @@ const sim = await startBraiinsSimulator({
 const cache = createCache({ now })
 const tracker = createBraiinsTracker(
   { api_token: TOKEN, api_base_url: sim.url },
-  { cache, now, setTimeout: setTimer, fetch: fetchInFlight },
+  { cache, now, setTimeout: time.setTimeout, fetch: time.fetch },
 )
 
 const methods = {
@@ -76,7 +42,7 @@ for (let second = 0; second < DURATION_S; second++) {
   for (const [name, call] of Object.entries(methods)) {
     calls.push(
       new Promise<void>((resolve) => {
-        setTimer(() => {
+        time.setTimeout(() => {
           const startedAt = now()
           call().then(
             () => {

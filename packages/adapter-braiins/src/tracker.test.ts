@@ -13,12 +13,13 @@ import { createCache } from '@edge-mining/http-cache'
 import {
   type BraiinsScenario,
   type BraiinsSimulator,
+  createSimulatedTime,
   tokenTag as simulatorTokenTag,
   startBraiinsSimulator,
 } from '@edge-mining/pool-simulator'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createBraiinsTracker, createPacerRegistry } from './index'
-import { createSimulatedTime, REFERENCE_WORKERS_EXPECTED } from './test-support'
+import { REFERENCE_WORKERS_EXPECTED } from './test-support'
 
 const TOKEN = 'brA1nsT0kenUnderTest-9f8e7d6c5b4a3210'
 const OTHER_TOKEN = 'anotherAccessProfileToken-0011223344'

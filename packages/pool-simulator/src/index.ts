@@ -29,3 +29,4 @@ export {
   startOceanSimulator,
 } from './ocean/simulator.ts'
 export { SCENARIO_PRESETS, type ScenarioPresetName } from './scenarios.ts'
+export { createSimulatedTime } from './simulated-time.ts'
