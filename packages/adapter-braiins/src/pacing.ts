@@ -39,35 +39,3 @@ export function createPacerRegistry(options: PacerRegistryOptions = {}): PacerRe
     },
   }
 }
-
-type Timer = (fn: () => void, ms: number) => unknown
-
-const processRegistries = new WeakMap<() => number, WeakMap<Timer, PacerRegistry>>()
-
-/**
- * The registry trackers use when given no `pacers`: one per process for each clock and timer
- * pair (the real ones unless injected). The pool's limit is per token, not per tracker object,
- * so two trackers built for the same token (an adapter rebuilt after a config edit while the
- * old one still has requests queued) wait in one queue even when nobody wires a registry
- * through; trackers on different clocks (tests, simulations) cannot share a queue.
- */
-export function processPacerRegistry(
-  now: () => number = Date.now,
-  setTimer?: Timer,
-): PacerRegistry {
-  const timer: Timer = setTimer ?? globalThis.setTimeout
-  let byTimer = processRegistries.get(now)
-  if (byTimer === undefined) {
-    byTimer = new WeakMap()
-    processRegistries.set(now, byTimer)
-  }
-  let registry = byTimer.get(timer)
-  if (registry === undefined) {
-    registry = createPacerRegistry({
-      now,
-      ...(setTimer === undefined ? {} : { setTimeout: setTimer }),
-    })
-    byTimer.set(timer, registry)
-  }
-  return registry
-}

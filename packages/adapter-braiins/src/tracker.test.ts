@@ -377,14 +377,17 @@ describe('pacing: at most one request per 5 s per token', () => {
     ])
   })
 
-  it('two trackers of one token on one clock share a pacer by default; another token has its own', async () => {
+  it('two trackers of one token sharing a registry share a pacer; another token has its own', async () => {
     const { time, sim, config, trackerOptions } = await setup({
       rateLimit: { mode: 'synthetic-429' },
     })
-    // No `pacers` option: the process-wide registry of this clock and timer.
-    const first = createBraiinsTracker(config, trackerOptions)
-    const second = createBraiinsTracker(config, trackerOptions)
-    const other = createBraiinsTracker({ ...config, api_token: OTHER_TOKEN }, trackerOptions)
+    const pacers = createPacerRegistry({ now: time.now, setTimeout: time.setTimeout })
+    const first = createBraiinsTracker(config, { ...trackerOptions, pacers })
+    const second = createBraiinsTracker(config, { ...trackerOptions, pacers })
+    const other = createBraiinsTracker(
+      { ...config, api_token: OTHER_TOKEN },
+      { ...trackerOptions, pacers },
+    )
     await time.run(
       Promise.all([
         first.getPoolStats(),

@@ -14,7 +14,7 @@ import {
   redactBraiinsTrackerConfig,
 } from './config'
 import { mapDailyRewards, mapProfile, mapWorkers, POOL_NAME, rewardsWindow } from './mapping'
-import { type PacerRegistry, processPacerRegistry } from './pacing'
+import { createPacerRegistry, type PacerRegistry } from './pacing'
 
 /** Header Braiins reads the access-profile token from. */
 export const TOKEN_HEADER = 'Pool-Auth-Token'
@@ -38,8 +38,9 @@ export interface BraiinsTrackerOptions {
   /** fetch implementation of the HTTP client. Default the global `fetch`. */
   fetch?: typeof globalThis.fetch
   /**
-   * Request pacers, one per token (see `createPacerRegistry`). Default: one process-wide
-   * registry per `now`/`setTimeout` pair, so trackers of one token on one clock share a queue.
+   * Request pacers, one per token (see `createPacerRegistry`). Trackers of one token must share
+   * a registry to share one queue (the services layer passes one per adapter registry).
+   * Default: a registry of this tracker's own.
    */
   pacers?: PacerRegistry
 }
@@ -66,7 +67,12 @@ export function createBraiinsTracker(
   const config = parseBraiinsTrackerConfig(input)
   const now = options.now ?? Date.now
   const tag = tokenTag(config.api_token)
-  const pacers = options.pacers ?? processPacerRegistry(options.now, options.setTimeout)
+  const pacers =
+    options.pacers ??
+    createPacerRegistry({
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.setTimeout === undefined ? {} : { setTimeout: options.setTimeout }),
+    })
   const pacer = pacers.pacerFor(`${config.api_base_url}|${tag}`)
   const fetcher = createPoolFetcher({
     pool: POOL_NAME,

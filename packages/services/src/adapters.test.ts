@@ -1,4 +1,8 @@
-import { startBraiinsSimulator, startOceanSimulator } from '@edge-mining/pool-simulator'
+import {
+  createSimulatedTime,
+  startBraiinsSimulator,
+  startOceanSimulator,
+} from '@edge-mining/pool-simulator'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   createDefaultAdapterRegistry,
@@ -83,5 +87,37 @@ describe('Braiins through the services', () => {
     expect(snapshot.payout_schedule).toMatchObject({ frequency: 'daily', threshold: null })
     expect(snapshot.payout_progress).toBeNull()
     expect(JSON.stringify(snapshot)).not.toContain(token)
+  })
+})
+
+describe('Braiins pacing across adapter instances', () => {
+  it('an adapter rebuilt after an edit waits in the same per-token queue as the old one', async () => {
+    const time = createSimulatedTime(Date.UTC(2026, 7, 29, 12, 0, 0))
+    // Synthetic 429s: any request closer than 5 s to the previous one of the token would fail.
+    const braiins = await startBraiinsSimulator({
+      now: time.now,
+      rateLimit: { intervalMs: 5000, mode: 'synthetic-429' },
+    })
+    stops.push(() => braiins.close())
+    const trackers = createTrackerService({
+      repository: createMemoryTrackerRepository(),
+      registry: createDefaultAdapterRegistry(),
+      now: time.now,
+      setTimeout: time.setTimeout,
+      fetch: time.fetch,
+    })
+    const tracker = await trackers.create({
+      adapter_type: 'braiins_pool',
+      config: { api_token: braiins.token(), api_base_url: braiins.url },
+    })
+    const before = await trackers.adapter(tracker.id)
+    const stats = before.getPoolStats()
+    await trackers.update(tracker.id, { name: 'renamed' })
+    const after = await trackers.adapter(tracker.id)
+    expect(after).not.toBe(before)
+    await time.run(Promise.all([stats, after.getRecentRewards(3)]))
+    const log = braiins.requests().log
+    expect(log.map((entry) => entry.status)).toEqual([200, 200, 200])
+    expect(log.map((entry) => entry.at - (log[0]?.at ?? 0))).toEqual([0, 5000, 10_000])
   })
 })

@@ -1,4 +1,4 @@
-export { braiinsAdapter, createDefaultAdapterRegistry, oceanAdapter } from './adapters'
+export { createBraiinsAdapter, createDefaultAdapterRegistry, oceanAdapter } from './adapters'
 export {
   type AdapterContext,
   type AdapterRegistry,

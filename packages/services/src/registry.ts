@@ -18,6 +18,8 @@ export interface AdapterContext {
   now: () => number
   /** Timers for request pacing (Braiins). */
   setTimeout?: (callback: () => void, ms: number) => unknown
+  /** fetch for the pools' HTTP clients. */
+  fetch?: typeof globalThis.fetch
 }
 
 /** One kind of tracker: how to validate its config, describe it, and create it. */

@@ -25,6 +25,8 @@ export interface TrackerServiceOptions {
   randomUUID?: () => string
   /** Timers adapters use to pace requests. Default: the global setTimeout. */
   setTimeout?: (callback: () => void, ms: number) => unknown
+  /** fetch the adapters' HTTP clients use. Default: the global fetch. */
+  fetch?: typeof globalThis.fetch
 }
 
 export interface CreateTrackerInput {
@@ -116,6 +118,7 @@ export function createTrackerService(options: TrackerServiceOptions): TrackerSer
       cache,
       now,
       ...(options.setTimeout ? { setTimeout: options.setTimeout } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     })
     live.set(id, { updatedAt: tracker.updated_at, port })
     return port
