@@ -45,6 +45,8 @@ const MetricsSchema = v.object({
  * The whole HTTP surface as a Hono app: pure wiring, no listening socket (test it with
  * `app.request()`), no environment reads.
  */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
+
 export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   const { trackers } = options
   const logger = options.logger ?? createLogger()
@@ -70,15 +72,15 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     })
   })
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: bodyLimitBytes,
-      onError: () => {
-        throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: () => {
+      throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
+    },
+  })
+  // Only requests that may carry a body are measured: reading the body stream makes
+  // @hono/node-server build a full Request, several times the cost of a whole GET.
+  app.use('*', (c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limitBody(c, next)))
 
   app.use(
     '*',
