@@ -1,5 +1,6 @@
 // Helpers for this package's tests: a raw loopback HTTP GET and a fake clock with manual timers.
 import { get, type IncomingHttpHeaders } from 'node:http'
+import { afterEach } from 'vitest'
 
 export type RawResponse = { status: number; headers: IncomingHttpHeaders; body: string }
 
@@ -79,4 +80,35 @@ export function typesOf(record: Record<string, unknown>): Record<string, string>
       value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value,
     ]),
   )
+}
+
+type FakeTimerOptions = {
+  now: () => number
+  setTimeout: (callback: () => void, ms: number) => unknown
+  clearTimeout: (handle: unknown) => void
+}
+
+/**
+ * A `start(options)` for a test file: each simulator runs on its own fake clock starting at
+ * `t0` (options may override it) and is closed after every test.
+ */
+export function startsOnFakeClock<TOptions extends object, TSim extends { close(): Promise<void> }>(
+  startSimulator: (options: TOptions & FakeTimerOptions) => Promise<TSim>,
+  t0: number,
+) {
+  const open: TSim[] = []
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((sim) => sim.close()))
+  })
+  return async (options: TOptions = {} as TOptions) => {
+    const clock = createFakeClock(t0)
+    const sim = await startSimulator({
+      now: clock.now,
+      setTimeout: clock.setTimeout,
+      clearTimeout: clock.clearTimeout,
+      ...options,
+    })
+    open.push(sim)
+    return { sim, clock }
+  }
 }

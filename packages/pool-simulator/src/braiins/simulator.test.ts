@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createFakeClock, getJson, httpGet, typesOf, until } from '../test-support.ts'
-import { type BraiinsSimulator, DEFAULT_BRAIINS_TOKEN, startBraiinsSimulator } from './simulator.ts'
+import { describe, expect, it } from 'vitest'
+import { getJson, httpGet, startsOnFakeClock, typesOf, until } from '../test-support.ts'
+import { DEFAULT_BRAIINS_TOKEN, startBraiinsSimulator } from './simulator.ts'
 import { tokenTag } from './token.ts'
 
 const T0 = 1_788_000_000_000 // 2026-08-29T10:40:00Z, the reference examples' moment
@@ -13,20 +13,10 @@ const PAYOUTS = '/accounts/payouts/json/btc/'
 const STATS = '/stats/json/btc/'
 
 type Json = Record<string, unknown>
-const open: BraiinsSimulator[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((sim) => sim.close()))
-})
+const startOnFakeClock = startsOnFakeClock(startBraiinsSimulator, T0)
 
 async function start(options: Parameters<typeof startBraiinsSimulator>[0] = {}) {
-  const clock = createFakeClock(T0)
-  const sim = await startBraiinsSimulator({
-    now: clock.now,
-    setTimeout: clock.setTimeout,
-    clearTimeout: clock.clearTimeout,
-    ...options,
-  })
-  open.push(sim)
+  const { sim, clock } = await startOnFakeClock(options)
   const body = async (path: string, token = TOKEN) => {
     const response = await getJson(`${sim.url}${path}`, { 'Pool-Auth-Token': token })
     expect(response.status).toBe(200)

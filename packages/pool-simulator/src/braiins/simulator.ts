@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { SimulatorOptionsError } from '../core/errors.ts'
-import { createFaultBook, faultRuleSchema } from '../core/faults.ts'
+import { createScenarioState, faultRuleSchema } from '../core/faults.ts'
 import { unixSeconds, utcDayStart } from '../core/format.ts'
 import { baseOptionsSchema, defaultTimers, parseOrThrow } from '../core/options.ts'
 import { jsonReply, replyFor, textReply } from '../core/replies.ts'
@@ -206,16 +206,20 @@ export async function startBraiinsSimulator(
     })
     return scenario
   }
-  let scenario = parseScenario(options.scenario)
-  let faults = createFaultBook<BraiinsEndpoint>(scenario.faults ?? [])
+  const state = createScenarioState<BraiinsEndpoint, ReturnType<typeof parseScenario>>(
+    parseScenario,
+    options.scenario,
+  )
+  const scenario = state.current
   const lastServed = new Map<string, number>()
 
   const forbidden = () => textReply(403, 'Forbidden')
 
   function present(endpoint: BraiinsEndpoint, payload: unknown): Reply {
     let out = payload
-    if (endpoint === 'workers' && scenario.upperCaseOkState === true) out = upperCaseOk(out)
-    if (scenario.hashRateUnit !== undefined) out = presentHashRates(out, scenario.hashRateUnit)
+    if (endpoint === 'workers' && scenario().upperCaseOkState === true) out = upperCaseOk(out)
+    const unit = scenario().hashRateUnit
+    if (unit !== undefined) out = presentHashRates(out, unit)
     return jsonReply(200, out)
   }
 
@@ -225,7 +229,7 @@ export async function startBraiinsSimulator(
     known: BraiinsAccount,
     empty: boolean,
   ): Reply {
-    if ((scenario.data ?? 'model') === 'reference' && !empty) {
+    if ((scenario().data ?? 'model') === 'reference' && !empty) {
       return present(endpoint, braiinsReferenceResponses[endpoint])
     }
     const account = empty ? { ...known, workers: [] } : known
@@ -255,7 +259,7 @@ export async function startBraiinsSimulator(
           fromDay ?? today - 90 * 86_400,
           toDay ?? today,
         )
-        if ((scenario.rewardsOrder ?? 'newest_first') === 'newest_first') rewards.reverse()
+        if ((scenario().rewardsOrder ?? 'newest_first') === 'newest_first') rewards.reverse()
         return present(endpoint, { btc: { daily_rewards: rewards } })
       }
       case 'payouts':
@@ -299,8 +303,8 @@ export async function startBraiinsSimulator(
       return { endpoint, ...tag, reply: forbidden() }
 
     const limit = {
-      intervalMs: scenario.rateLimit?.intervalMs ?? baseRateLimit.intervalMs,
-      mode: scenario.rateLimit?.mode ?? baseRateLimit.mode,
+      intervalMs: scenario().rateLimit?.intervalMs ?? baseRateLimit.intervalMs,
+      mode: scenario().rateLimit?.mode ?? baseRateLimit.mode,
     }
     const key = tokenTag(token)
     const at = now()
@@ -317,7 +321,7 @@ export async function startBraiinsSimulator(
     }
     lastServed.set(key, at)
 
-    const reply = replyFor(faults.take(endpoint), {
+    const reply = replyFor(state.takeFault(endpoint), {
       now,
       normal: () => normalReply(endpoint, request.query, account, false),
       serverError: (status) => textReply(status, 'Internal Server Error'),
@@ -340,14 +344,8 @@ export async function startBraiinsSimulator(
   const tokens = [...tokenToUser.keys()]
   return {
     ...shell,
-    setScenario(next) {
-      scenario = parseScenario(next)
-      faults = createFaultBook<BraiinsEndpoint>(scenario.faults ?? [])
-    },
-    addFault(rule) {
-      const checked = parseScenario({ faults: [rule] }).faults?.[0]
-      if (checked !== undefined) faults.add(checked)
-    },
+    setScenario: state.setScenario,
+    addFault: state.addFault,
     token: () => tokens[0] ?? DEFAULT_BRAIINS_TOKEN,
     tokens: () => [...tokens],
     username: () => firstUsername,

@@ -107,3 +107,30 @@ export function createFaultBook<E extends string>(rules: readonly FaultRule<E>[]
 }
 
 export type FaultBook<E extends string> = ReturnType<typeof createFaultBook<E>>
+
+/**
+ * The scenario a simulator runs and its fault book, both replaceable at run time (every pool
+ * module keeps them the same way). `parse` validates a scenario and names a bad field.
+ */
+export function createScenarioState<
+  E extends string,
+  S extends { faults?: readonly FaultRule<E>[] | undefined },
+>(parse: (input: unknown) => S, initial: unknown) {
+  let scenario = parse(initial)
+  let faults = createFaultBook<E>(scenario.faults ?? [])
+  return {
+    current: (): S => scenario,
+    /** The fault for this request, if any (see `createFaultBook`). */
+    takeFault: (endpoint: string): Fault | null => faults.take(endpoint),
+    /** Replaces the whole scenario: data mode, switches, and fault rules with fresh counts. */
+    setScenario(next: unknown): void {
+      scenario = parse(next)
+      faults = createFaultBook<E>(scenario.faults ?? [])
+    },
+    /** Appends one fault rule, validated like a scenario's, to the current scenario. */
+    addFault(rule: unknown): void {
+      const checked = parse({ faults: [rule] }).faults?.[0]
+      if (checked !== undefined) faults.add(checked)
+    },
+  }
+}

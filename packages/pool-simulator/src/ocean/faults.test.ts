@@ -1,26 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SimulatorOptionsError } from '../core/errors.ts'
-import { createFakeClock, getJson, httpGet, until } from '../test-support.ts'
-import { DEFAULT_OCEAN_ADDRESS, type OceanSimulator, startOceanSimulator } from './simulator.ts'
+import { getJson, httpGet, startsOnFakeClock, until } from '../test-support.ts'
+import { DEFAULT_OCEAN_ADDRESS, startOceanSimulator } from './simulator.ts'
 
 const T0 = 1_788_000_000_000
 const ADDRESS = DEFAULT_OCEAN_ADDRESS
 const NO_SUCH_USER = { error: 'No such user or user has no active workers' }
 
-const open: OceanSimulator[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((sim) => sim.close()))
-})
+const startOnFakeClock = startsOnFakeClock(startOceanSimulator, T0)
 
 async function start(options: Parameters<typeof startOceanSimulator>[0] = {}) {
-  const clock = createFakeClock(T0)
-  const sim = await startOceanSimulator({
-    now: clock.now,
-    setTimeout: clock.setTimeout,
-    clearTimeout: clock.clearTimeout,
-    ...options,
-  })
-  open.push(sim)
+  const { sim, clock } = await startOnFakeClock(options)
   return { sim, clock, statsnap: `${sim.url}/v1/statsnap/${ADDRESS}` }
 }
 

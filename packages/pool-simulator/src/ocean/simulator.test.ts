@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createFakeClock, getJson, httpGet, typesOf } from '../test-support.ts'
-import { DEFAULT_OCEAN_ADDRESS, type OceanSimulator, startOceanSimulator } from './simulator.ts'
+import { describe, expect, it } from 'vitest'
+import { getJson, httpGet, startsOnFakeClock, typesOf } from '../test-support.ts'
+import { DEFAULT_OCEAN_ADDRESS, startOceanSimulator } from './simulator.ts'
 
 // 2026-08-29T10:40:00Z, the moment of the reference's small-miner examples (snap_ts 1788000000).
 const T0 = 1_788_000_000_000
@@ -11,19 +11,10 @@ const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/
 const WINDOW_KEYS = [60, 300, 600, 1800, 3600, 10800, 43200, 86400].map((n) => `hashrate_${n}s`)
 
 type Json = Record<string, unknown>
-const open: OceanSimulator[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((sim) => sim.close()))
-})
+const startOnFakeClock = startsOnFakeClock(startOceanSimulator, T0)
 
 async function start(options: Parameters<typeof startOceanSimulator>[0] = {}) {
-  const clock = createFakeClock(T0)
-  const sim = await startOceanSimulator({
-    now: clock.now,
-    setTimeout: clock.setTimeout,
-    ...options,
-  })
-  open.push(sim)
+  const { sim, clock } = await startOnFakeClock(options)
   const result = async (path: string) => {
     const response = await getJson(`${sim.url}${path}`)
     expect(response.status).toBe(200)

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { SimulatorOptionsError } from '../core/errors.ts'
-import { createFaultBook, faultRuleSchema } from '../core/faults.ts'
+import { createScenarioState, faultRuleSchema } from '../core/faults.ts'
 import { unixSeconds, utcDayStart } from '../core/format.ts'
 import { baseOptionsSchema, defaultTimers, parseOrThrow } from '../core/options.ts'
 import { jsonReply, replyFor, textReply } from '../core/replies.ts'
@@ -132,13 +132,16 @@ export async function startOceanSimulator(
     payoutThresholdSats: parsed.payoutThresholdSats ?? 1_048_576,
   })
 
-  let scenario = parseScenario(options.scenario)
-  let faults = createFaultBook<OceanEndpoint>(scenario.faults ?? [])
+  const state = createScenarioState<OceanEndpoint, ReturnType<typeof parseScenario>>(
+    parseScenario,
+    options.scenario,
+  )
+  const scenario = state.current
 
   const headers = { 'access-control-allow-origin': '*' }
   const result = (payload: unknown) => jsonReply(200, { result: payload }, headers)
   const noSuchUser = (status?: 200 | 404) =>
-    jsonReply(status ?? scenario.unknownAddressStatus ?? 200, { error: NO_SUCH_USER }, headers)
+    jsonReply(status ?? scenario().unknownAddressStatus ?? 200, { error: NO_SUCH_USER }, headers)
 
   function route(path: string): { endpoint: OceanEndpoint; args: string[] } | null {
     const parts = path.replace(/\/$/, '').split('/').slice(1)
@@ -162,9 +165,9 @@ export async function startOceanSimulator(
 
   function normalReply(endpoint: OceanEndpoint, args: string[], empty: boolean): Reply {
     if (endpoint === 'ping') {
-      return scenario.pingFormat === 'text' ? textReply(200, 'PONG', headers) : result('PONG')
+      return scenario().pingFormat === 'text' ? textReply(200, 'PONG', headers) : result('PONG')
     }
-    const data = scenario.data ?? 'model'
+    const data = scenario().data ?? 'model'
     const nowSeconds = unixSeconds(now())
     if (endpoint === 'pool_stat') {
       if (data === 'reference') return jsonReply(200, oceanReferenceResponses.pool_stat, headers)
@@ -199,7 +202,7 @@ export async function startOceanSimulator(
           return jsonReply(400, { error: 'Invalid start or end time' }, headers)
         }
         const end = endParsed ?? (startText === undefined ? nowSeconds : start + THIRTY_DAYS)
-        return result(model.earnpay(account, nowSeconds, start, end, scenario.payoutKind))
+        return result(model.earnpay(account, nowSeconds, start, end, scenario().payoutKind))
       }
     }
   }
@@ -214,7 +217,7 @@ export async function startOceanSimulator(
       }
     }
     const { endpoint, args } = matched
-    const reply = replyFor(faults.take(endpoint), {
+    const reply = replyFor(state.takeFault(endpoint), {
       now,
       normal: () => normalReply(endpoint, args, false),
       serverError: (status) => jsonReply(status, { error: 'Internal server error' }, headers),
@@ -237,14 +240,8 @@ export async function startOceanSimulator(
 
   return {
     ...shell,
-    setScenario(next) {
-      scenario = parseScenario(next)
-      faults = createFaultBook<OceanEndpoint>(scenario.faults ?? [])
-    },
-    addFault(rule) {
-      const checked = parseScenario({ faults: [rule] }).faults?.[0]
-      if (checked !== undefined) faults.add(checked)
-    },
+    setScenario: state.setScenario,
+    addFault: state.addFault,
     address: () => firstAddress,
     addresses: () => accounts.map((account) => account.address),
   }
