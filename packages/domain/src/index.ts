@@ -1,16 +1,13 @@
-export { type ParseTrackerConfigOptions, parseTrackerConfig } from './config'
-export * from './context'
-export {
-  createDummyTracker,
-  type DummyTrackerConfig,
-  type DummyTrackerConfigInput,
-  DummyTrackerConfigSchema,
-  type DummyTrackerOptions,
-  validateRewardsLimit,
-} from './dummy'
-export * from './enums'
-export * from './errors'
-export * from './port'
-export { createSnapshot, type SnapshotParts } from './snapshot'
-export * from './units'
-export * from './value-objects'
+/**
+ * @edge-mining/domain — pure data and functions, no I/O. One folder per subdomain:
+ * performance (pools), energy, miner, optimization (units, settings, the decisional context),
+ * notification; plus the adapter-definition contract and the repository ports.
+ */
+export * from './adapters'
+export * from './energy'
+export * from './miner'
+export * from './notification'
+export * from './optimization'
+export * from './performance'
+export * from './repositories'
+export * from './shared'

@@ -1,15 +1,14 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { InvalidValueError } from './errors'
+import { MiningPerformanceTrackerSchema } from '../adapters'
+import { InvalidValueError } from '../shared/errors'
+import { hashRate, TimestampSchema } from '../shared/primitives'
 import {
-  hashRate,
-  MiningPerformanceTrackerSchema,
   miningReward,
   newestRewards,
   payoutSchedule,
   poolStats,
   poolWorkerStats,
-  TimestampSchema,
 } from './value-objects'
 
 const at = '2026-08-29T10:40:00.000Z'
@@ -76,6 +75,9 @@ describe('value object constructors', () => {
       updated_at: at,
     }
     expect(v.is(MiningPerformanceTrackerSchema, tracker)).toBe(true)
-    expect(v.is(MiningPerformanceTrackerSchema, { ...tracker, adapter_type: 'slush' })).toBe(false)
+    // adapter_type is an open name (checked against the registry), but never blank or spaced.
+    expect(v.is(MiningPerformanceTrackerSchema, { ...tracker, adapter_type: 'slush' })).toBe(true)
+    expect(v.is(MiningPerformanceTrackerSchema, { ...tracker, adapter_type: '' })).toBe(false)
+    expect(v.is(MiningPerformanceTrackerSchema, { ...tracker, adapter_type: 'a b' })).toBe(false)
   })
 })

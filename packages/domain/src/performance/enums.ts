@@ -5,15 +5,7 @@ export const PAYOUT_FREQUENCIES = ['unknown', 'per_block', 'hourly', 'daily', 't
 export const PayoutFrequencySchema = v.picklist(PAYOUT_FREQUENCIES)
 export type PayoutFrequency = v.InferOutput<typeof PayoutFrequencySchema>
 
-export const MINER_STATUSES = ['unknown', 'off', 'on', 'starting', 'stopping', 'error'] as const
-export const MinerStatusSchema = v.picklist(MINER_STATUSES)
-export type MinerStatus = v.InferOutput<typeof MinerStatusSchema>
-
-export const MINING_DECISIONS = ['start_mining', 'stop_mining', 'maintain_state'] as const
-export const MiningDecisionSchema = v.picklist(MINING_DECISIONS)
-export type MiningDecision = v.InferOutput<typeof MiningDecisionSchema>
-
-/** Adapter type names of mining performance trackers (stored in the database, used in routes). */
+/** Adapter type names of the trackers Edge Mining ships (the registry is open to more). */
 export const TRACKER_ADAPTER_TYPES = ['dummy', 'ocean', 'braiins_pool'] as const
 export const TrackerAdapterTypeSchema = v.picklist(TRACKER_ADAPTER_TYPES)
 export type TrackerAdapterType = v.InferOutput<typeof TrackerAdapterTypeSchema>

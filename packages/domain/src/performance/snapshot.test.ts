@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { hashRate } from '../shared/primitives'
 import { createSnapshot } from './snapshot'
-import { hashRate, payoutSchedule, poolStats, poolWorkerStats } from './value-objects'
+import { payoutSchedule, poolStats, poolWorkerStats } from './value-objects'
 
 const now = '2026-08-29T10:40:00.000Z'
 

@@ -1,10 +1,20 @@
+import type {
+  AdapterDefinition,
+  MiningPerformanceTrackerPort,
+  PoolWorkerStats,
+} from '@edge-mining/domain'
+import {
+  DEFAULT_REWARDS_LIMIT,
+  hashRate,
+  InvalidValueError,
+  MAX_REWARDS_LIMIT,
+  miningReward,
+  parseTrackerConfig,
+  payoutSchedule,
+  poolStats,
+  poolWorkerStats,
+} from '@edge-mining/domain'
 import * as v from 'valibot'
-import { parseTrackerConfig } from './config'
-import { InvalidValueError } from './errors'
-import type { MiningPerformanceTrackerPort } from './port'
-import { DEFAULT_REWARDS_LIMIT, MAX_REWARDS_LIMIT } from './port'
-import type { PoolWorkerStats } from './value-objects'
-import { hashRate, miningReward, payoutSchedule, poolStats, poolWorkerStats } from './value-objects'
 
 export const DummyTrackerConfigSchema = v.strictObject({
   message: v.optional(
@@ -112,4 +122,14 @@ export function createDummyTracker(
       return payoutSchedule({ frequency: 'unknown' })
     },
   }
+}
+
+/** The `dummy` tracker type: made-up pool data, seeded when `seed` is set. */
+export const dummyTrackerDefinition: AdapterDefinition<'mining_performance_tracker'> = {
+  kind: 'mining_performance_tracker',
+  type: 'dummy',
+  label: 'Dummy (made-up data)',
+  configSchema: DummyTrackerConfigSchema,
+  secretFields: [],
+  create: (config, context) => createDummyTracker(config, { now: () => context.platform.now() }),
 }

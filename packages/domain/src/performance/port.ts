@@ -1,10 +1,5 @@
-import type {
-  HashRate,
-  MiningReward,
-  PayoutSchedule,
-  PoolStats,
-  PoolWorkerStats,
-} from './value-objects'
+import type { HashRate } from '../shared/primitives'
+import type { MiningReward, PayoutSchedule, PoolStats, PoolWorkerStats } from './value-objects'
 
 /** How fresh the pool data behind a returned value is (from the adapter's cache). */
 export interface Freshness {

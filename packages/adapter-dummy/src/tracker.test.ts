@@ -1,8 +1,12 @@
+import {
+  InvalidValueError,
+  MiningRewardSchema,
+  PoolStatsSchema,
+  TrackerConfigurationError,
+} from '@edge-mining/domain'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { createDummyTracker } from './dummy'
-import { InvalidValueError, TrackerConfigurationError } from './errors'
-import { MiningRewardSchema, PoolStatsSchema } from './value-objects'
+import { createDummyTracker } from './tracker'
 
 const now = () => Date.UTC(2026, 10, 26, 12, 0, 0)
 

@@ -1,8 +1,12 @@
 import * as v from 'valibot'
-import { MinerStatusSchema } from './enums'
-import { InvalidValueError } from './errors'
-import type { MiningPerformanceSnapshot } from './value-objects'
-import { HashRateSchema, MiningPerformanceSnapshotSchema, parseWith } from './value-objects'
+import type { ForecastSnapshot } from '../energy/energy'
+import { EnergySourceTypeSchema } from '../energy/energy'
+import { MinerStatusSchema } from '../miner/miner'
+import { WorkerStateSchema } from '../performance/enums'
+import type { MiningPerformanceSnapshot } from '../performance/value-objects'
+import { MiningPerformanceSnapshotSchema } from '../performance/value-objects'
+import { InvalidValueError } from '../shared/errors'
+import { HashRateSchema, parseWith, type Unit } from '../shared/primitives'
 
 /**
  * The DecisionalContext: everything a rule can read, as one snake_case tree so a rule path
@@ -10,8 +14,6 @@ import { HashRateSchema, MiningPerformanceSnapshotSchema, parseWith } from './va
  * part is optional; a missing part is *unknown* to the rule engine, never zero. Descriptions and
  * units are attached as valibot metadata so the rule engine's field catalogue reads them here.
  */
-
-type Unit = 'W' | 'Wh' | '%' | '°C' | 's' | 'TH/s' | 'sats' | 'RPM'
 
 function number(description: string, unit?: Unit) {
   return v.nullish(
@@ -62,14 +64,56 @@ export const ForecastSchema = v.object({
   next_hour_power: number('Forecast average production in the next hour', 'W'),
   avg_next_4_hours_power: number('Forecast average production over the next 4 hours', 'W'),
   next_hour_energy: number('Forecast energy produced in the next hour', 'Wh'),
+  energy_remaining_today: number('Forecast energy still to be produced today', 'Wh'),
+  energy_tomorrow: number('Forecast energy produced tomorrow', 'Wh'),
+})
+
+export const EnergySourceContextSchema = v.object({
+  id: v.nullish(v.pipe(v.string(), v.description('Energy source id'))),
+  name: v.nullish(v.pipe(v.string(), v.description('Energy source name'))),
+  type: v.nullish(v.pipe(EnergySourceTypeSchema, v.description('Kind of energy source'))),
+  nominal_power_max: number('Peak power the source can deliver', 'W'),
+  storage_capacity: number('Nominal battery capacity', 'Wh'),
+  grid_contracted_power: number('Contracted grid power', 'W'),
+})
+
+export const SunSchema = v.object({
+  sunrise: v.nullish(
+    v.pipe(v.string(), v.description("Today's sunrise, ISO-8601 UTC (null in polar day or night)")),
+  ),
+  sunset: v.nullish(
+    v.pipe(v.string(), v.description("Today's sunset, ISO-8601 UTC (null in polar day or night)")),
+  ),
+  solar_noon: v.nullish(v.pipe(v.string(), v.description("Today's solar noon, ISO-8601 UTC"))),
+  elevation: number('Sun elevation above the horizon (negative below)', '°'),
+  azimuth: number('Sun azimuth, degrees clockwise from north', '°'),
+  is_daylight: v.nullish(v.pipe(v.boolean(), v.description('The sun is above the horizon'))),
+  seconds_until_sunrise: number('Time until the next sunrise', 's'),
+  seconds_until_sunset: number('Time until the next sunset', 's'),
+  seconds_since_sunrise: number("Time since today's sunrise (null before it)", 's'),
+})
+
+export const PoolWorkerSchema = v.object({
+  worker_name: v.nullish(v.pipe(v.string(), v.description('Worker name at the pool'))),
+  hashrate: v.nullish(
+    v.pipe(HashRateSchema, v.description('Hash rate the pool sees for this worker')),
+  ),
+  state: v.nullish(v.pipe(WorkerStateSchema, v.description('Worker state at the pool'))),
+  last_share_at: v.nullish(
+    v.pipe(v.string(), v.description("Worker's newest accepted share, ISO-8601 UTC")),
+  ),
+  seconds_since_last_share: number("Time since the worker's newest accepted share", 's'),
+  hashrate_ratio: number("Pool's hash rate for the worker ÷ the miner's own (1 = on par)"),
 })
 
 export const MinerSchema = v.object({
+  id: v.nullish(v.pipe(v.string(), v.description('Miner id'))),
   name: v.nullish(v.pipe(v.string(), v.description('Miner name'))),
   model: v.nullish(v.pipe(v.string(), v.description('Miner model'))),
   hash_rate_max: v.nullish(v.pipe(HashRateSchema, v.description('Nominal maximum hash rate'))),
   power_consumption_max: number('Nominal maximum power draw', 'W'),
   active: v.nullish(v.pipe(v.boolean(), v.description('Whether the miner is enabled'))),
+  pool_worker_name: v.nullish(v.pipe(v.string(), v.description('Worker name the miner mines as'))),
 })
 
 export const MinerStateSchema = v.object({
@@ -98,6 +142,9 @@ export const TimestampContextSchema = v.object({
 })
 
 export const DecisionalContextSchema = v.object({
+  energy_source: v.nullish(
+    v.pipe(EnergySourceContextSchema, v.description("The unit's energy source")),
+  ),
   mining_performance: v.nullish(
     v.pipe(MiningPerformanceSnapshotSchema, v.description('Pool-side mining performance snapshot')),
   ),
@@ -106,6 +153,10 @@ export const DecisionalContextSchema = v.object({
   home_load_forecast: number('Forecast home consumption for the next hour', 'W'),
   miner: v.nullish(v.pipe(MinerSchema, v.description('Static miner configuration'))),
   miner_state: v.nullish(v.pipe(MinerStateSchema, v.description('Runtime state of the miner'))),
+  pool_worker: v.nullish(
+    v.pipe(PoolWorkerSchema, v.description("The pool's view of this miner's worker")),
+  ),
+  sun: v.nullish(v.pipe(SunSchema, v.description('The sun at the site, now'))),
   timestamp: v.nullish(
     v.pipe(TimestampContextSchema, v.description('When the decision is evaluated')),
   ),
@@ -118,6 +169,9 @@ export type EnergyState = v.InferOutput<typeof EnergyStateSchema>
 export type Forecast = v.InferOutput<typeof ForecastSchema>
 export type Miner = v.InferOutput<typeof MinerSchema>
 export type MinerState = v.InferOutput<typeof MinerStateSchema>
+export type Sun = v.InferOutput<typeof SunSchema>
+export type PoolWorker = v.InferOutput<typeof PoolWorkerSchema>
+export type EnergySourceContext = v.InferOutput<typeof EnergySourceContextSchema>
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
 
@@ -160,6 +214,7 @@ export function timestampContext(instant: Date | string, timeZone = 'UTC'): Time
 
 /** What a caller supplies; derived fields (charging/importing power, calendar) are computed. */
 export interface DecisionalContextInput {
+  energy_source?: DecisionalContext['energy_source']
   mining_performance?: MiningPerformanceSnapshot | null
   energy_state?: {
     production?: number | null
@@ -176,6 +231,8 @@ export interface DecisionalContextInput {
   home_load_forecast?: number | null
   miner?: DecisionalContext['miner']
   miner_state?: DecisionalContext['miner_state']
+  pool_worker?: DecisionalContext['pool_worker']
+  sun?: DecisionalContext['sun']
   /** The evaluation instant; default now. */
   timestamp?: Date | string
 }
@@ -200,6 +257,7 @@ export function createDecisionalContext(
   return parseWith(
     DecisionalContextSchema,
     {
+      energy_source: input.energy_source ?? null,
       mining_performance: input.mining_performance ?? null,
       energy_state: energy
         ? {
@@ -228,8 +286,63 @@ export function createDecisionalContext(
       home_load_forecast: input.home_load_forecast ?? null,
       miner: input.miner ?? null,
       miner_state: input.miner_state ?? null,
+      pool_worker: input.pool_worker ?? null,
+      sun: input.sun ?? null,
       timestamp: timestampContext(instant, options.timeZone),
     },
     'context',
   )
+}
+
+const HOUR_MS = 3_600_000
+
+function overlapMs(start: number, end: number, from: number, to: number): number {
+  return Math.max(0, Math.min(end, to) - Math.max(start, from))
+}
+
+/**
+ * The forecast part of a context at `nowMs`: average power and energy over the next hour and
+ * the next 4 hours, weighting each interval by how much of the window it covers (an interval
+ * without power counts as unknown, not zero). Null fields where the forecast does not reach.
+ */
+export function forecastContext(
+  snapshot: ForecastSnapshot,
+  nowMs: number,
+): NonNullable<DecisionalContext['forecast']> {
+  const window = (hours: number) => {
+    const to = nowMs + hours * HOUR_MS
+    let covered = 0
+    let weighted = 0
+    let energy = 0
+    let energyCovered = 0
+    for (const interval of snapshot.intervals) {
+      const start = Date.parse(interval.start)
+      const end = Date.parse(interval.end)
+      const overlap = overlapMs(start, end, nowMs, to)
+      if (overlap <= 0 || end <= start) continue
+      if (interval.power !== null) {
+        covered += overlap
+        weighted += interval.power * overlap
+      }
+      if (interval.energy !== null) {
+        energyCovered += overlap
+        energy += (interval.energy * overlap) / (end - start)
+      }
+    }
+    const span = hours * HOUR_MS
+    // At least half of the window must be forecast to answer; otherwise it is unknown.
+    return {
+      power: covered >= span / 2 ? Math.round(weighted / covered) : null,
+      energy: energyCovered >= span / 2 ? Math.round((energy * span) / energyCovered) : null,
+    }
+  }
+  const nextHour = window(1)
+  const next4 = window(4)
+  return {
+    next_hour_power: nextHour.power,
+    avg_next_4_hours_power: next4.power,
+    next_hour_energy: nextHour.energy,
+    energy_remaining_today: snapshot.energy_remaining_today,
+    energy_tomorrow: snapshot.energy_tomorrow,
+  }
 }

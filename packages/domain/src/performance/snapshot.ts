@@ -1,11 +1,12 @@
+import type { HashRate } from '../shared/primitives'
+import { parseWith } from '../shared/primitives'
 import type {
-  HashRate,
   MiningPerformanceSnapshot,
   PayoutSchedule,
   PoolStats,
   SnapshotError,
 } from './value-objects'
-import { MiningPerformanceSnapshotSchema, parseWith } from './value-objects'
+import { MiningPerformanceSnapshotSchema } from './value-objects'
 
 export interface SnapshotParts {
   current_hashrate: HashRate | null

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { InvalidValueError } from '../shared/errors'
 import { createDecisionalContext, timestampContext } from './context'
-import { InvalidValueError } from './errors'
 
 describe('timestampContext', () => {
   it('exposes weekday as a number, 0 = Monday', () => {

@@ -1,0 +1,2 @@
+export * from './miner'
+export * from './port'

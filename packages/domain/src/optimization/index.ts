@@ -1,0 +1,4 @@
+export * from './context'
+export * from './decision'
+export * from './settings'
+export * from './unit'

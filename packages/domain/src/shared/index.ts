@@ -1,0 +1,5 @@
+export * from './config'
+export * from './errors'
+export * from './platform'
+export * from './primitives'
+export * from './units'
