@@ -64,3 +64,133 @@ export interface ConfigurationRepositories {
   /** Runs `work` as one transaction: every write in it lands, or none does. */
   transaction<T>(work: () => T): T
 }
+
+// ─── The decision loop's state ────────────────────────────────────────────────
+
+/** "True since" of `for_seconds` rules, per (unit, miner, rule) key: survives a restart. */
+export interface RuleStateRepository {
+  get(key: string): number | undefined
+  set(key: string, trueSinceMs: number): void
+  delete(key: string): void
+  /** Forgets every key starting with `prefix` (a unit or miner removed). */
+  deletePrefix(prefix: string): void
+}
+
+/** A manual start/stop that holds a miner in that state until `until`. */
+export interface MinerOverride {
+  miner_id: string
+  action: 'start' | 'stop'
+  /** ISO-8601 UTC */
+  until: string
+  /** ISO-8601 UTC */
+  created_at: string
+  reason: string | null
+}
+
+export interface OverrideRepository {
+  get(minerId: string): MinerOverride | null
+  list(): MinerOverride[]
+  set(override: MinerOverride): void
+  /** False when there was none. */
+  clear(minerId: string): boolean
+}
+
+/** What the loop last did to a miner: min on/off times are counted from `last_switch_at`. */
+export interface MinerRuntimeState {
+  miner_id: string
+  /** The status the loop last saw. */
+  last_status: string | null
+  /** ISO-8601 UTC of the last start or stop the loop (or a manual action) executed. */
+  last_switch_at: string | null
+  last_action: 'start' | 'stop' | null
+}
+
+export interface MinerRuntimeRepository {
+  get(minerId: string): MinerRuntimeState | null
+  set(state: MinerRuntimeState): void
+  remove(minerId: string): void
+}
+
+/** What a decision-log entry records. */
+export const DECISION_KINDS = [
+  'decision',
+  'action',
+  'hold',
+  'skip',
+  'notice',
+  'notification',
+] as const
+export type DecisionKind = (typeof DECISION_KINDS)[number]
+
+/** One entry of the decision log (every action, failure, change of decision or hold). */
+export interface DecisionRecord {
+  /** Increasing: newer entries have larger ids. */
+  id: number
+  /** ISO-8601 UTC */
+  at: string
+  kind: DecisionKind
+  unit_id: string | null
+  unit_name: string | null
+  miner_id: string | null
+  miner_name: string | null
+  policy_id: string | null
+  policy_name: string | null
+  rule_id: string | null
+  rule_name: string | null
+  rule_type: 'start' | 'stop' | null
+  decision: 'start_mining' | 'stop_mining' | 'maintain_state' | null
+  /** What was done: `start`, `stop`, or `none`. */
+  action: 'start' | 'stop' | 'none'
+  /** `executed`, `failed`, `held`, `skipped`, `decided`, `sent`, `undelivered`… */
+  outcome: string
+  status_before: string | null
+  status_after: string | null
+  /** A sentence a person can read. */
+  reason: string
+  /** The explain trace (JSON), or null. */
+  trace: unknown
+  /** Anything else worth keeping (JSON object), or null. */
+  details: Record<string, unknown> | null
+}
+export type NewDecisionRecord = Omit<DecisionRecord, 'id'>
+
+export interface DecisionQuery {
+  unit_id?: string
+  miner_id?: string
+  /** ISO-8601 UTC: entries at or after it. */
+  since?: string
+  /** Entries with an id below it (paging backwards). */
+  before_id?: number
+  /** Entries with an id above it (following). */
+  after_id?: number
+  kinds?: readonly DecisionKind[]
+  /** Default 50, at most 1000. */
+  limit?: number
+}
+
+export interface DecisionLogRepository {
+  append(record: NewDecisionRecord): DecisionRecord
+  /** Newest first (or oldest first with `after_id`, for following). */
+  query(query: DecisionQuery): DecisionRecord[]
+  /** Deletes entries older than `beforeIso`; answers how many. */
+  pruneBefore(beforeIso: string): number
+}
+
+/** Keeps the decision loop to one scheduler per database. */
+export interface SchedulerLeaseRepository {
+  /** Takes or renews the lease for `holder` until `nowMs + ttlMs`; false when another holds it. */
+  acquire(holder: string, ttlMs: number, nowMs: number): boolean
+  /** Gives it up (only if `holder` holds it). */
+  release(holder: string): void
+  /** Who holds it at `nowMs`, or null. */
+  current(nowMs: number): { holder: string; expires_at: number } | null
+}
+
+/** The loop's own persistence (`runtime` injects `storage`'s). */
+export interface LoopRepositories {
+  ruleState: RuleStateRepository
+  overrides: OverrideRepository
+  minerRuntime: MinerRuntimeRepository
+  decisions: DecisionLogRepository
+  lease: SchedulerLeaseRepository
+}
