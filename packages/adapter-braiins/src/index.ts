@@ -8,6 +8,7 @@ export {
   REDACTED,
   redactBraiinsTrackerConfig,
 } from './config'
+export { braiinsTrackerDefinition } from './definition'
 export {
   DEFAULT_HASH_RATE_UNIT,
   DEFAULT_REWARDS_WINDOW_DAYS,

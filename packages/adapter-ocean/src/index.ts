@@ -8,5 +8,6 @@ export {
   oceanTrackerConfigJsonSchema,
   parseOceanTrackerConfig,
 } from './config'
+export { oceanTrackerDefinition } from './definition'
 export { inferWorkerState, LOW_HASHRATE_RATIO } from './ocean-api'
 export { createOceanTracker, type OceanTracker, type OceanTrackerOptions } from './tracker'

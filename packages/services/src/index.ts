@@ -1,26 +1,96 @@
-export { createBraiinsAdapter, createDefaultAdapterRegistry, oceanAdapter } from './adapters'
 export {
-  type AdapterContext,
+  type AdapterActions,
+  type ControllerTestReport,
+  createAdapterActions,
+  type NotifierTestReport,
+} from './adapter-actions'
+export {
+  type AdapterEntityService,
+  type CreateAdapterEntityInput,
+  createAdapterEntityService,
+  type RemoveOptions,
+  type UpdateAdapterEntityInput,
+} from './adapter-entities'
+export { parseInput, withTimeout } from './common'
+export {
+  type ContextBuilder,
+  type ContextError,
+  createContextBuilder,
+  poolWorkerContext,
+  READ_TIMEOUT_MS,
+  type ReadUnitOptions,
+  type UnitContext,
+  type UnitReading,
+} from './context'
+export {
+  CreateEnergySourceInputSchema,
+  type EnergySourceService,
+  UpdateEnergySourceInputSchema,
+} from './energy-sources'
+export { createEventBus, type EdgeMiningEvent, type EventBus, type EventListener } from './events'
+export {
+  type AdapterConsumer,
+  type AdapterDraft,
+  type AdapterInstances,
+  createAdapterInstances,
+} from './instances'
+export { createMemoryPolicyStore, createMemoryRepositories } from './memory'
+export {
+  CreateMinerInputSchema,
+  DEVICE_TIMEOUT_MS,
+  type MinerActionResult,
+  type MinerService,
+  UpdateMinerInputSchema,
+} from './miners'
+export {
+  CreatePolicyInputSchema,
+  CreateRuleInputSchema,
+  type LoadedPolicy,
+  type PolicyCheck,
+  type PolicyService,
+  type PolicyView,
+  RuleTypeSchema,
+  type RuleView,
+  UpdatePolicyInputSchema,
+  UpdateRuleInputSchema,
+} from './policies'
+export { createReferenceIndex, inUseError, type ReferenceIndex } from './references'
+export {
   type AdapterRegistry,
+  configJsonSchema,
   createAdapterRegistry,
-  dummyAdapter,
-  type TrackerAdapterDefinition,
+  type KindRegistry,
 } from './registry'
 export {
-  createMemoryTrackerRepository,
-  type TrackerRepository,
-} from './repository'
+  type ConditionsValidation,
+  checkPolicyText,
+  contextStructure,
+  describeIssue,
+  evaluatePolicyOnce,
+  isRuleFileText,
+  issueLocation,
+  type PolicyEvaluation,
+  PolicyTextError,
+  parsePolicyOrThrow,
+  RULE_LIMITS,
+  ruleEngineInfo,
+  type TextCheck,
+  validateConditionTree,
+} from './rule-book'
+export {
+  maskSecrets,
+  mergeConfig,
+  SECRET_PLACEHOLDER,
+  scrubSecrets,
+  secretValues,
+} from './secrets'
+export { createServices, type Services, type ServicesOptions } from './services'
+export type { SettingsService } from './settings'
 export {
   createSnapshotBuilder,
   type SnapshotBuilder,
   type SnapshotBuilderOptions,
 } from './snapshot-builder'
-export {
-  type ConnectivityReport,
-  type CreateTrackerInput,
-  createTrackerService,
-  SECRET_PLACEHOLDER,
-  type TrackerService,
-  type TrackerServiceOptions,
-  type UpdateTrackerInput,
-} from './tracker-service'
+export { sunContext } from './sun'
+export { type ConnectivityReport, createTrackerService, type TrackerService } from './trackers'
+export { CreateUnitInputSchema, type UnitService, UpdateUnitInputSchema } from './units'

@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../shared/errors'
 import type { HashRate } from '../shared/primitives'
 import type { MiningReward, PayoutSchedule, PoolStats, PoolWorkerStats } from './value-objects'
 
@@ -33,3 +34,16 @@ export interface MiningPerformanceTrackerPort {
 
 export const DEFAULT_REWARDS_LIMIT = 10
 export const MAX_REWARDS_LIMIT = 500
+
+/** `limit` of getRecentRewards: an integer from 1 to 500; throws InvalidValueError otherwise. */
+export function validateRewardsLimit(limit: unknown): number {
+  if (
+    typeof limit !== 'number' ||
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > MAX_REWARDS_LIMIT
+  ) {
+    throw new InvalidValueError('limit', limit, `an integer from 1 to ${MAX_REWARDS_LIMIT}`)
+  }
+  return limit
+}

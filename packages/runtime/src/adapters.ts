@@ -1,0 +1,17 @@
+import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
+import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
+import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
+import type { AnyAdapterDefinition } from '@edge-mining/domain'
+import type { Cache } from '@edge-mining/http-cache'
+
+/**
+ * Every concrete adapter Edge Mining ships — the one list in the code base. Adding a pool, a
+ * miner firmware or a notifier is one adapter package plus one line here.
+ */
+export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapterDefinition[] {
+  return [
+    ...allDummyDefinitions,
+    oceanTrackerDefinition(resources),
+    braiinsTrackerDefinition(resources),
+  ]
+}

@@ -1,0 +1,110 @@
+import {
+  type AnyAdapterDefinition,
+  type LoopRepositories,
+  type Platform,
+  systemPlatform,
+} from '@edge-mining/domain'
+import { type Cache, createCache } from '@edge-mining/http-cache'
+import {
+  type AdapterRegistry,
+  createAdapterRegistry,
+  createServices,
+  type Services,
+} from '@edge-mining/services'
+import {
+  createConfigurationRepositories,
+  createLoopRepositories,
+  createSqliteCacheStore,
+  openDatabase,
+  resolveDatabasePath,
+  StorageError,
+} from '@edge-mining/storage'
+import { shippedAdapterDefinitions } from './adapters'
+import { EnvironmentError, parseEnv, type RuntimeConfig } from './env'
+import { type ConsolaInstance, createLogger } from './logger'
+
+export interface OpenRuntimeOptions {
+  /** Environment variables (DB_PATH, POLICIES_DIR, LOG_LEVEL, API_*…). Default: process.env. */
+  env?: Record<string, string | undefined>
+  /** Clock, timers, fetch and ids for everything. Default: the process's own. */
+  platform?: Platform
+  /** Default: consola at LOG_LEVEL. */
+  logger?: ConsolaInstance
+  /** drizzle migrations folder. Default: storage's bundled one. */
+  migrationsFolder?: string
+  /**
+   * Adapter definitions to offer instead of the shipped ones (tests add made-up adapters);
+   * a function receives the shared resources (the pool cache).
+   */
+  adapters?: (resources: { cache: Cache }) => AnyAdapterDefinition[]
+}
+
+/** Everything an app needs, composed once. */
+export interface Runtime {
+  config: RuntimeConfig
+  platform: Platform
+  logger: ConsolaInstance
+  /** The process-wide pool-data cache, its values and cool-downs in the database. */
+  cache: Cache
+  registry: AdapterRegistry
+  services: Services
+  /** What the decision loop persists (rule state, overrides, decision log, lease). */
+  loopRepositories: LoopRepositories
+  /** Absolute path of the database file. */
+  databasePath: string
+  /** Closes live adapters and the database. Idempotent. */
+  close(): Promise<void>
+}
+
+/**
+ * The one composition root: reads the environment, opens the database (migrating it in place),
+ * builds the pool cache on it, registers every concrete adapter and composes the services.
+ * Throws EnvironmentError (a variable named with its value) or StorageError (the path named).
+ */
+export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
+  const config = parseEnv(options.env ?? process.env)
+  const platform = options.platform ?? systemPlatform()
+  const logger = options.logger ?? createLogger(config.logLevel)
+  let databasePath: string
+  try {
+    databasePath = resolveDatabasePath(config.dbPath)
+  } catch (error) {
+    if (error instanceof StorageError) throw new EnvironmentError('DB_PATH', `DB_PATH: ${error.message}`)
+    throw error
+  }
+  const connection = openDatabase({
+    path: databasePath,
+    ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+  })
+  try {
+    const repositories = createConfigurationRepositories(connection, {
+      policiesDir: config.policiesDir,
+      onUnreadableRow: (row) => logger.warn(row.message),
+    })
+    const cache = createCache({
+      store: createSqliteCacheStore(connection),
+      now: () => platform.now(),
+    })
+    const definitions = (options.adapters ?? shippedAdapterDefinitions)({ cache })
+    const registry = createAdapterRegistry(definitions)
+    const services = createServices({ repositories, registry, platform, logger })
+    let closing: Promise<void> | undefined
+    return {
+      config,
+      platform,
+      logger,
+      cache,
+      registry,
+      services,
+      loopRepositories: createLoopRepositories(connection),
+      databasePath: connection.path,
+      close() {
+        closing ??= services.close().finally(() => connection.close())
+        return closing
+      },
+    }
+  } catch (error) {
+    connection.close()
+    throw error
+  }
+}
