@@ -1,15 +1,17 @@
-import type {
-  AdapterContext,
-  AdapterDefinition,
-  EnergyMonitorPort,
-  EnergySource,
-  EnergyStateSnapshot,
-} from '@edge-mining/domain'
+import type { AdapterDefinition, EnergyMonitorPort, EnergyStateSnapshot } from '@edge-mining/domain'
 import { ConfigurationError, parseAdapterConfig } from '@edge-mining/domain'
 import * as v from 'valibot'
 import { HOUR_MS, localHourOfDay } from './local-time'
-import { channel, seedFromText, valueNoise } from './random'
-import { pvPower, type SolarModel } from './solar-model'
+import { channel, valueNoise } from './random'
+import {
+  DEFAULT_NOMINAL_POWER_W,
+  type DummySolarContext,
+  pvPower,
+  requireEnergySource,
+  type SolarModel,
+  siteOf,
+  sourceSeed,
+} from './solar-model'
 
 const Watts = (description: string) =>
   v.pipe(v.number(), v.finite(), v.minValue(0), v.description(description))
@@ -58,10 +60,6 @@ export const DummySolarMonitorConfigSchema = v.strictObject({
 export type DummySolarMonitorConfig = v.InferOutput<typeof DummySolarMonitorConfigSchema>
 export type DummySolarMonitorConfigInput = v.InferInput<typeof DummySolarMonitorConfigSchema>
 
-export type DummySolarContext = Pick<AdapterContext, 'platform' | 'settings' | 'energySource'>
-
-/** Upstream's peak when the source names none. */
-export const DEFAULT_NOMINAL_POWER_W = 5000
 const SOC_MIN = 10
 const SOC_MAX = 100
 /** A gap between reads longer than this is integrated as this much: no absurd jumps. */
@@ -72,18 +70,6 @@ const LOAD_NOISE_KNOT_MS = 2 * 60_000
 const round = (value: number, decimals = 1) => {
   const factor = 10 ** decimals
   return Math.round(value * factor) / factor
-}
-
-export function requireEnergySource(context: DummySolarContext, what: string): EnergySource {
-  if (context.energySource) return context.energySource
-  throw new ConfigurationError(`dummy_solar ${what}: it needs an energy source to simulate`, {
-    field: null,
-  })
-}
-
-/** The seed of a source's weather: the config's, else one fixed by the source id. */
-export function sourceSeed(seed: number | undefined, source: EnergySource): number {
-  return seed ?? seedFromText(source.id)
 }
 
 /** A bump of height 1 at `peak` hours, `width` hours wide, across midnight too. */
@@ -134,7 +120,7 @@ export function createDummySolarMonitor(
   const seed = sourceSeed(parsed.seed, source)
   const model: SolarModel = {
     peakPower: source.nominal_power_max ?? DEFAULT_NOMINAL_POWER_W,
-    site: { latitude: settings.latitude, longitude: settings.longitude },
+    site: siteOf(settings),
     seed,
     cloudiness: parsed.cloudiness,
   }

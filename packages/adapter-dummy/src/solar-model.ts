@@ -1,6 +1,8 @@
+import type { AdapterContext, EnergySource, SystemSettings } from '@edge-mining/domain'
+import { ConfigurationError } from '@edge-mining/domain'
 import { getPosition } from 'suncalc'
 import { HOUR_MS } from './local-time'
-import { channel, valueNoise } from './random'
+import { channel, seedFromText, valueNoise } from './random'
 
 /**
  * The clear-sky PV model the `dummy_solar` monitor and forecast share: peak power × the sine of
@@ -23,6 +25,31 @@ export interface SolarModel {
   seed: number
   /** 0 = always clear; 1 = clouds may take everything. */
   cloudiness: number
+}
+
+/** What the dummy_solar monitor and forecast are built from. */
+export type DummySolarContext = Pick<AdapterContext, 'platform' | 'settings' | 'energySource'>
+
+/** Upstream's peak when the source names none. */
+export const DEFAULT_NOMINAL_POWER_W = 5000
+
+export function requireEnergySource(context: DummySolarContext, what: string): EnergySource {
+  if (context.energySource) return context.energySource
+  throw new ConfigurationError(`dummy_solar ${what}: it needs an energy source to simulate`, {
+    field: null,
+  })
+}
+
+/**
+ * The seed of a source's weather: the config's, else one fixed by the source id — so by
+ * default the monitor and the forecast of one source see the same weather.
+ */
+export function sourceSeed(seed: number | undefined, source: EnergySource): number {
+  return seed ?? seedFromText(source.id)
+}
+
+export function siteOf(settings: SystemSettings): Site {
+  return { latitude: settings.latitude, longitude: settings.longitude }
 }
 
 /** `actual`: the monitor's reading; `expected`: the forecast's, without passing clouds. */
