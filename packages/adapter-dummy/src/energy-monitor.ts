@@ -79,7 +79,7 @@ function bump(hour: number, peak: number, width: number): number {
 }
 
 /** Share of the load range in use at a local hour: low at night, morning and evening peaks. */
-export function dailyActivity(hour: number): number {
+function dailyActivity(hour: number): number {
   return Math.min(1, 0.1 + 0.45 * bump(hour, 7.5, 1) + 0.8 * bump(hour, 19.5, 1.5))
 }
 

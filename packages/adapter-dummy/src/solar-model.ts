@@ -62,7 +62,7 @@ const CLOUD_KNOT_MS = 10 * 60_000
 const SAMPLE_MS = 5 * 60_000
 
 /** The sun's apparent elevation above the horizon at the site, in degrees. */
-export function sunElevation(instantMs: number, site: Site): number {
+function sunElevation(instantMs: number, site: Site): number {
   return getPosition(new Date(instantMs), site.latitude, site.longitude).altitude
 }
 
