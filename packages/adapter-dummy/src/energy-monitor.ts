@@ -67,6 +67,8 @@ export const MAX_INTEGRATION_MS = 15 * 60_000
 const INTEGRATION_STEP_MS = 60_000
 const LOAD_NOISE_KNOT_MS = 2 * 60_000
 
+const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value))
+
 const round = (value: number, decimals = 1) => {
   const factor = 10 ** decimals
   return Math.round(value * factor) / factor
@@ -131,10 +133,7 @@ export function createDummySolarMonitor(
 
   const loadAt = (at: number) => {
     const noise = valueNoise(channel(seed, 'load'), at, LOAD_NOISE_KNOT_MS) - 0.5
-    const activity = Math.min(
-      1,
-      Math.max(0, dailyActivity(localHourOfDay(at, settings.timezone)) + 0.2 * noise),
-    )
+    const activity = clamp(dailyActivity(localHourOfDay(at, settings.timezone)) + 0.2 * noise, 0, 1)
     return (
       parsed.base_load_power + (parsed.max_consumption_power - parsed.base_load_power) * activity
     )
@@ -155,7 +154,7 @@ export function createDummySolarMonitor(
         parsed.battery_max_power,
       )
       const percent = ((power * stepMs) / HOUR_MS / battery.capacity) * 100
-      battery.soc = Math.min(SOC_MAX, Math.max(SOC_MIN, battery.soc + percent))
+      battery.soc = clamp(battery.soc + percent, SOC_MIN, SOC_MAX)
     }
   }
 
