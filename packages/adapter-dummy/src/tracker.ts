@@ -15,6 +15,7 @@ import {
   poolWorkerStats,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
+import { seededRandom } from './random'
 
 export const DummyTrackerConfigSchema = v.strictObject({
   message: v.optional(
@@ -35,18 +36,6 @@ export type DummyTrackerConfigInput = v.InferInput<typeof DummyTrackerConfigSche
 export interface DummyTrackerOptions {
   /** Clock in ms; default Date.now. */
   now?: () => number
-}
-
-/** mulberry32: a tiny seeded PRNG, enough for reproducible demo values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 const DAY_MS = 86_400_000
