@@ -47,7 +47,6 @@ export {
   DummyTrackerConfigSchema,
   type DummyTrackerOptions,
   dummyTrackerDefinition,
-  validateRewardsLimit,
 } from './tracker'
 
 /** Every dummy adapter definition, for the runtime's registries. */

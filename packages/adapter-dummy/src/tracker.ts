@@ -6,13 +6,12 @@ import type {
 import {
   DEFAULT_REWARDS_LIMIT,
   hashRate,
-  InvalidValueError,
-  MAX_REWARDS_LIMIT,
   miningReward,
   parseTrackerConfig,
   payoutSchedule,
   poolStats,
   poolWorkerStats,
+  validateRewardsLimit,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
 import { seededRandom } from './random'
@@ -39,18 +38,6 @@ export interface DummyTrackerOptions {
 }
 
 const DAY_MS = 86_400_000
-
-export function validateRewardsLimit(limit: unknown): number {
-  if (
-    typeof limit !== 'number' ||
-    !Number.isInteger(limit) ||
-    limit < 1 ||
-    limit > MAX_REWARDS_LIMIT
-  ) {
-    throw new InvalidValueError('limit', limit, `an integer from 1 to ${MAX_REWARDS_LIMIT}`)
-  }
-  return limit
-}
 
 /**
  * A tracker with plausible made-up data (≈100 TH/s, two workers, daily rewards) for demos and
