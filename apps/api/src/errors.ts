@@ -71,7 +71,11 @@ export function toHttpFailure(error: unknown): HttpFailure {
   if (error instanceof DeviceError) {
     switch (error.code) {
       case 'rate_limited':
-        return failure(429, `Device rate-limited: ${error.message}`, retryAfter(error.retry_after_seconds))
+        return failure(
+          429,
+          `Device rate-limited: ${error.message}`,
+          retryAfter(error.retry_after_seconds),
+        )
       case 'auth_failed':
         // 502, not 401: the device refused our credentials; the API client's token is fine.
         return failure(502, `Device authentication failed: ${error.message}`)

@@ -33,7 +33,7 @@ export const HealthSchema = v.object({ status: v.literal('ok') })
 export const UuidSchema = v.pipe(v.string(), v.uuid('expected a UUID'))
 
 export const idParam = <const K extends string>(name: K, what: string) =>
-  v.object({ [name]: v.pipe(UuidSchema, v.description(`${what} id (UUID)`)) } as {
+  v.object({ [name]: v.pipe(UuidSchema, v.description(`${what} id (UUID)`)) } as unknown as {
     [P in K]: typeof UuidSchema
   })
 

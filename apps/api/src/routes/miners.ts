@@ -136,7 +136,10 @@ export function createMinerRoutes(services: Services) {
         tags,
         summary: `${action === 'start' ? 'Start' : 'Stop'} the miner now (mining control, else power control)`,
         responses: {
-          200: jsonResponse('What was done and the status before and after', MinerActionResultSchema),
+          200: jsonResponse(
+            'What was done and the status before and after',
+            MinerActionResultSchema,
+          ),
           ...errorResponses(DEVICE_ERRORS),
         },
       }),
@@ -149,7 +152,8 @@ export function createMinerRoutes(services: Services) {
     '/:id/status',
     describeRoute({
       tags,
-      summary: 'Live state: status, hash rate, power, temperatures (a failed reading is listed in errors)',
+      summary:
+        'Live state: status, hash rate, power, temperatures (a failed reading is listed in errors)',
       responses: {
         200: jsonResponse('MinerStateSnapshot', MinerStatusResponseSchema),
         ...errorResponses(NOT_FOUND),
@@ -211,7 +215,7 @@ export function createMinerRoutes(services: Services) {
         tags,
         summary: link
           ? 'Attach a controller: every feature it supports, priority 50, enabled'
-          : "Detach a controller: remove all of its features",
+          : 'Detach a controller: remove all of its features',
         responses: {
           200: jsonResponse('The miner', MinerSchema),
           ...errorResponses({ ...NOT_FOUND, 422: 'Malformed id or controller_id' }),

@@ -6,7 +6,7 @@ import {
   PoolStatsSchema,
   PoolWorkerStatsSchema,
 } from '@edge-mining/domain'
-import type { TrackerService } from '@edge-mining/services'
+import type { Services } from '@edge-mining/services'
 import type { Context } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
@@ -47,7 +47,7 @@ function liveResponse(description: string, schema: v.GenericSchema) {
  * /api/v1/mining-performance-trackers: the adapter-kind route set plus upstream's live
  * endpoints (test, stats, workers, rewards, payout schedule) and the snapshot.
  */
-export function createTrackerRoutes({ trackers }: { trackers: TrackerService }) {
+export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
   return createAdapterRoutes({
     service: trackers,
     tag: 'performance',
