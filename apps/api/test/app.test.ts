@@ -276,7 +276,7 @@ describe('bad input is 4xx with a detail naming the field, never 500', () => {
       TRACKERS,
       { adapter_type: 'nicehash', config: {} },
       422,
-      'body.adapter_type',
+      'adapter_type',
     ],
     ['a missing config', 'POST', TRACKERS, { name: 'x' }, 400, 'config'],
     ['a config of the wrong shape', 'POST', TRACKERS, { config: { seed: 'x' } }, 400, 'seed'],
@@ -289,8 +289,8 @@ describe('bad input is 4xx with a detail naming the field, never 500', () => {
       422,
       'body.external_service_id',
     ],
-    ['a bad UUID', 'GET', `${TRACKERS}/not-a-uuid`, undefined, 422, 'path.tracker_id'],
-    ['a bad UUID on PUT', 'PUT', `${TRACKERS}/123`, { name: 'x' }, 422, 'path.tracker_id'],
+    ['a bad UUID', 'GET', `${TRACKERS}/not-a-uuid`, undefined, 422, 'path.id'],
+    ['a bad UUID on PUT', 'PUT', `${TRACKERS}/123`, { name: 'x' }, 422, 'path.id'],
   ])('%s', async (_label, method, path, body, status, field) => {
     const { json } = makeApp()
     const res = await json(method, path, body)
