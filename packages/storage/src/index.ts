@@ -1,3 +1,14 @@
+/**
+ * @edge-mining/storage — the SQLite implementation of every repository port of
+ * `@edge-mining/domain` (configuration and decision loop), the policy YAML folder, and the
+ * shared pool-data cache store.
+ */
+export {
+  ADAPTER_ENTITY_TABLES,
+  type AdapterEntityRepositoryOptions,
+  createAdapterEntityRepository,
+  createTrackerRepository,
+} from './adapter-entities'
 export { createSqliteCacheStore } from './cache-store'
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -9,18 +20,12 @@ export {
   type StorageDb,
 } from './database'
 export {
-  StorageError,
-  type StorageErrorCode,
-  TrackerAlreadyExistsError,
-} from './errors'
+  createEntityRepository,
+  type EntityRepositoryOptions,
+  type EntityTableSpec,
+} from './entity-repository'
+export { StorageError, type StorageErrorCode } from './errors'
 export { DEFAULT_MIGRATIONS_FOLDER } from './migrate'
-export type { MiningPerformanceTrackerRow } from './schema'
+export type { UnreadableRow, UnreadableRowReporter } from './rows'
+export type { AdapterEntityRow } from './schema'
 export * as schema from './schema'
-export {
-  createTrackerRepository,
-  type NewMiningPerformanceTracker,
-  NewTrackerSchema,
-  type TrackerRepository,
-  type TrackerRepositoryOptions,
-  type UnreadableTrackerRow,
-} from './trackers'
