@@ -11,6 +11,14 @@ export {
 } from './adapter-entities'
 export { createSqliteCacheStore } from './cache-store'
 export {
+  type ConfigurationRepositoriesOptions,
+  createConfigurationRepositories,
+  createEnergySourceRepository,
+  createMinerRepository,
+  createOptimizationUnitRepository,
+  runTransaction,
+} from './configuration'
+export {
   DEFAULT_BUSY_TIMEOUT_MS,
   DEFAULT_DB_PATH,
   type OpenDatabaseOptions,
@@ -26,6 +34,17 @@ export {
 } from './entity-repository'
 export { StorageError, type StorageErrorCode } from './errors'
 export { DEFAULT_MIGRATIONS_FOLDER } from './migrate'
+export {
+  createPolicyFileStore,
+  type PolicyFileStoreOptions,
+  type PolicyFileSystem,
+  type UnreadablePolicyFile,
+} from './policy-files'
 export type { UnreadableRow, UnreadableRowReporter } from './rows'
 export type { AdapterEntityRow } from './schema'
 export * as schema from './schema'
+export {
+  createSettingsRepository,
+  SETTINGS_ROW_ID,
+  type SettingsRepositoryOptions,
+} from './settings'
