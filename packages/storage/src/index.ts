@@ -28,11 +28,23 @@ export {
   type StorageDb,
 } from './database'
 export {
+  createDecisionLogRepository,
+  DEFAULT_DECISION_QUERY_LIMIT,
+  MAX_DECISION_QUERY_LIMIT,
+} from './decision-log'
+export {
   createEntityRepository,
   type EntityRepositoryOptions,
   type EntityTableSpec,
 } from './entity-repository'
 export { StorageError, type StorageErrorCode } from './errors'
+export { createSchedulerLeaseRepository, SCHEDULER_LEASE_NAME } from './lease'
+export { createLoopRepositories } from './loop'
+export {
+  createMinerRuntimeRepository,
+  createOverrideRepository,
+  createRuleStateRepository,
+} from './loop-state'
 export { DEFAULT_MIGRATIONS_FOLDER } from './migrate'
 export {
   createPolicyFileStore,
