@@ -10,7 +10,7 @@ import {
 import type Database from 'better-sqlite3'
 import * as v from 'valibot'
 import type { StorageConnection } from './database'
-import { guarded, jsonOrNull, parseJsonOrNull } from './rows'
+import { guarded } from './rows'
 
 export const DEFAULT_DECISION_QUERY_LIMIT = 50
 export const MAX_DECISION_QUERY_LIMIT = 1000
@@ -54,19 +54,31 @@ function canonicalInstant(field: string, value: unknown): string {
   return new Date(value).toISOString()
 }
 
+/** JSON text, or SQL NULL for null so that `IS NULL` queries work. */
 function toJson(field: string, value: unknown): string | null {
+  if (value === null || value === undefined) return null
   try {
-    return jsonOrNull(value)
+    return JSON.stringify(value)
   } catch {
     throw new InvalidValueError(field, value, 'a value JSON can represent')
   }
 }
 
+/** Written by `toJson`; a hand-edited value that is no longer JSON reads as null. */
+function fromJson(text: string | null): unknown {
+  if (text === null) return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return null
+  }
+}
+
 function fromRow(row: Row): DecisionRecord {
-  const details = parseJsonOrNull(row.details)
+  const details = fromJson(row.details)
   return {
     ...row,
-    trace: parseJsonOrNull(row.trace),
+    trace: fromJson(row.trace),
     details:
       typeof details === 'object' && details !== null && !Array.isArray(details)
         ? (details as Record<string, unknown>)
@@ -146,12 +158,12 @@ export function createDecisionLogRepository(
 
   return {
     append(record) {
-      const row: Record<string, unknown> = {}
-      for (const column of COLUMNS) row[column] = record[column] ?? null
-      row.at = canonicalInstant('at', record.at)
       if (!DECISION_KINDS.includes(record.kind)) {
         throw new InvalidValueError('kind', record.kind, `one of ${DECISION_KINDS.join(', ')}`)
       }
+      const row: Record<string, unknown> = {}
+      for (const column of COLUMNS) row[column] = record[column] ?? null
+      row.at = canonicalInstant('at', record.at)
       row.trace = toJson('trace', record.trace)
       row.details = toJson('details', record.details)
       return guarded(path, 'write to', () => fromRow(statements.append.get(row) as Row))

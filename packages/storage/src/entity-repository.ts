@@ -10,8 +10,7 @@ import {
   TrackerConfigurationError,
   TrackerNotFoundError,
 } from '@edge-mining/domain'
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { getTableConfig } from 'drizzle-orm/sqlite-core'
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as v from 'valibot'
 import type { StorageConnection } from './database'
 import {
@@ -158,7 +157,7 @@ export function createEntityRepository<
        VALUES (${allColumns.map((column) => `@${column}`).join(', ')}) RETURNING *`,
     ),
     update: sqlite.prepare(
-      `UPDATE "${tableName}" SET ${updatable.map((column) => `"${column}" = @${column}`).join(', ')}
+      `UPDATE "${tableName}" SET ${updatable.map((column) => `${quoted(column)} = @${column}`).join(', ')}
        WHERE id = @id RETURNING *`,
     ),
     delete: sqlite.prepare(`DELETE FROM "${tableName}" WHERE id = ?`),
@@ -183,9 +182,8 @@ export function createEntityRepository<
         // Never show the value: it may hold a token.
         throw configurationError(spec.kind, `${label} ${field}: expected an object`, field)
       }
-      const root = spec.kind
       throw new InvalidValueError(
-        at ? `${root}.${at}` : root,
+        at ? `${spec.kind}.${at}` : spec.kind,
         issue.input,
         issue.expected ?? issue.message,
       )
@@ -216,6 +214,15 @@ export function createEntityRepository<
     if (decoded.ok) return decoded.entity
     throw configurationError(spec.kind, decoded.row.message, decoded.row.field)
   }
+
+  // An unreadable row is kept (and reported as for `get`): `update` repairs it first.
+  const removeRow = sqlite.transaction((id: string): TEntity | null => {
+    const row = statements.select.get(id) as Row | undefined
+    if (row === undefined) return null
+    const entity = readBack(row)
+    statements.delete.run(id)
+    return entity
+  })
 
   return {
     list() {
@@ -264,18 +271,7 @@ export function createEntityRepository<
     },
 
     remove(id) {
-      // An unreadable row is kept (and reported as for `get`): `update` repairs it first.
-      return guarded(path, 'write to', () =>
-        sqlite
-          .transaction(() => {
-            const row = statements.select.get(id) as Row | undefined
-            if (row === undefined) return null
-            const entity = readBack(row)
-            statements.delete.run(id)
-            return entity
-          })
-          .immediate(),
-      )
+      return guarded(path, 'write to', () => removeRow.immediate(id))
     },
   }
 }

@@ -35,18 +35,3 @@ export function guarded<T>(path: string, action: string, run: () => T): T {
 export function isPrimaryKeyViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }
-
-/** JSON text of a nullable value: SQL NULL for null, so `IS NULL` queries work. */
-export function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value)
-}
-
-/** Parses JSON text written by this package; null for NULL or text that is no longer JSON. */
-export function parseJsonOrNull(text: string | null): unknown {
-  if (text === null) return null
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return null
-  }
-}
