@@ -73,7 +73,9 @@ const ConfigSchema = v.pipe(
 
 export const CreateAdapterEntityBodySchema = v.object({
   name: v.optional(v.string()),
-  adapter_type: v.pipe(AdapterTypeNameSchema, v.description('One of …/types')),
+  adapter_type: v.optional(
+    v.pipe(AdapterTypeNameSchema, v.description('One of …/types (trackers default to dummy)')),
+  ),
   config: v.nullish(ConfigSchema),
   external_service_id: v.nullish(UuidSchema),
 })

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AdapterDefinition } from '@edge-mining/domain'
 import {
   type Freshness,
   hashRate,
@@ -6,10 +10,6 @@ import {
   poolStats,
   type TrackerCallOptions,
 } from '@edge-mining/domain'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { AdapterDefinition } from '@edge-mining/domain'
 import { openRuntime, shippedAdapterDefinitions } from '@edge-mining/runtime'
 import { createConsola, type LogObject } from 'consola'
 import * as v from 'valibot'
@@ -79,7 +79,9 @@ export function scriptedPool() {
  * The app over a real runtime: SQLite in memory, a temporary policy folder, the shipped adapters
  * with the Braiins tracker replaced by the scripted pool. Closed when the test finishes.
  */
-export function makeApp(options: Partial<CreateAppOptions> & { env?: Record<string, string> } = {}) {
+export function makeApp(
+  options: Partial<CreateAppOptions> & { env?: Record<string, string> } = {},
+) {
   const pool = scriptedPool()
   const folder = mkdtempSync(join(tmpdir(), 'edge-mining-api-test-'))
   const logs = captureLogs()

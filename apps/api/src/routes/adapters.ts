@@ -129,7 +129,10 @@ export function createAdapterRoutes(options: AdapterRoutesOptions) {
       const body = c.req.valid('json')
       rememberSecrets(
         c,
-        service.secretsOf({ adapter_type: body.adapter_type, config: body.config ?? {} }),
+        service.secretsOf({
+          adapter_type: body.adapter_type ?? 'dummy',
+          config: body.config ?? {},
+        }),
       )
       const entity = service.create({
         name: body.name,

@@ -1,4 +1,9 @@
-import { MinerFeatureTypeSchema, MinerInfoSchema, MinerLimitsSchema } from '@edge-mining/domain'
+import {
+  AdapterTypeNameSchema,
+  MinerFeatureTypeSchema,
+  MinerInfoSchema,
+  MinerLimitsSchema,
+} from '@edge-mining/domain'
 import type { Services } from '@edge-mining/services'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
@@ -12,7 +17,6 @@ import {
 } from '../http'
 import {
   ControllerTestReportSchema,
-  CreateAdapterEntityBodySchema,
   ExternalServiceStatusSchema,
   LinkedEntitiesSchema,
   NotifierTestReportSchema,
@@ -38,7 +42,7 @@ export function createEnergyAdapterRoutes(services: Services) {
 }
 
 const TestConnectionBodySchema = v.object({
-  adapter_type: CreateAdapterEntityBodySchema.entries.adapter_type,
+  adapter_type: AdapterTypeNameSchema,
   config: v.optional(v.record(v.string(), v.unknown()), {}),
   external_service_id: v.nullish(v.pipe(v.string(), v.uuid('expected a UUID'))),
 })
