@@ -136,7 +136,10 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** An OpenAPI request body: JSON described by a valibot schema. */
-export function jsonRequest(schema: v.GenericSchema, required = true) {
+export function jsonRequest(
+  schema: v.GenericSchema,
+  required = true,
+): NonNullable<DescribeRouteOptions['requestBody']> {
   return { required, content: { 'application/json': { schema: resolver(schema) } } }
 }
 

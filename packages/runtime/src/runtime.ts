@@ -75,6 +75,9 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
   }
   const connection = openDatabase({
     path: databasePath,
+    // Hot reads (several per request) come from memory; another process's commit is seen
+    // within 5 ms, own writes at once.
+    readMemo: { maxStalenessMs: 5 },
     ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
   })
   try {
