@@ -19,8 +19,8 @@ const IdParam = idParam('id', 'Optimization unit')
 const NOT_FOUND = { 404: 'Optimization unit not found', 422: 'Malformed id (not a UUID)' }
 const CHANGE_ERRORS = {
   ...NOT_FOUND,
-  400: 'A referenced id does not exist (the detail names the field)',
-  409: 'The unit is enabled and the change would leave it unable to run, or a miner is in another enabled unit',
+  400: 'A referenced id does not exist, or the unit is enabled and the change would leave it without a policy, source or miner (the detail names the field)',
+  409: 'A miner of the enabled unit already belongs to another enabled unit',
 }
 
 const query = (name: string, what: string, optional = false) =>
