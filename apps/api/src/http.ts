@@ -135,6 +135,21 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out
 }
 
+/**
+ * Replaces each known secret in a response body with `***`, as written and as JSON escapes it;
+ * nothing else (no pattern guessing: a success body is data, not an error text).
+ */
+export function scrubSecretValues(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length < 4) continue
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      out = out.split(form).join('***')
+    }
+  }
+  return out
+}
+
 /** An OpenAPI request body: JSON described by a valibot schema. */
 export function jsonRequest(schema: v.GenericSchema, required = true) {
   return { required, content: { 'application/json': { schema: resolver(schema) } } }

@@ -13,6 +13,7 @@ import {
   validate,
 } from '../http'
 import { ContextResponseSchema, idParam, UnitSchema, UuidSchema } from '../schemas'
+import { rememberUnitSecrets } from '../secrets'
 
 const tags = ['optimization-units']
 const IdParam = idParam('id', 'Optimization unit')
@@ -31,7 +32,8 @@ const query = (name: string, what: string, optional = false) =>
   })
 
 /** /api/v1/optimization-units: every route of upstream §2.3, references checked, PUT partial. */
-export function createUnitRoutes({ units, context }: Services) {
+export function createUnitRoutes(services: Services) {
+  const { units, context } = services
   const routes = new Hono<ApiEnv>({ strict: false })
   const unitResponse = (description: string) => jsonResponse(description, UnitSchema)
 
@@ -203,7 +205,12 @@ export function createUnitRoutes({ units, context }: Services) {
       },
     }),
     validate('param', IdParam),
-    async (c) => c.json(await context.unitContext(c.req.valid('param').id)),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      // Adapters write the context's error texts; none of their secrets may ride along.
+      rememberUnitSecrets(c, services, units.get(id))
+      return c.json(await context.unitContext(id))
+    },
   )
 
   return routes
