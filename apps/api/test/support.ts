@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AdapterDefinition, Platform } from '@edge-mining/domain'
+import type { AdapterDefinition, AnyAdapterDefinition, Platform } from '@edge-mining/domain'
 import {
   type Freshness,
   hashRate,
@@ -81,7 +81,12 @@ export function scriptedPool() {
  * with the Braiins tracker replaced by the scripted pool. Closed when the test finishes.
  */
 export function makeApp(
-  options: Partial<CreateAppOptions> & { env?: Record<string, string>; platform?: Platform } = {},
+  options: Partial<CreateAppOptions> & {
+    env?: Record<string, string>
+    platform?: Platform
+    /** Made-up adapter definitions offered beside the shipped ones. */
+    adapters?: AnyAdapterDefinition[]
+  } = {},
 ) {
   const pool = scriptedPool()
   const folder = mkdtempSync(join(tmpdir(), 'edge-mining-api-test-'))
@@ -96,6 +101,7 @@ export function makeApp(
           definition.kind !== 'mining_performance_tracker' || definition.type === 'dummy',
       ),
       pool.definition,
+      ...(options.adapters ?? []),
     ],
   })
   onTestFinished(async () => {
@@ -103,7 +109,7 @@ export function makeApp(
     rmSync(folder, { recursive: true, force: true })
   })
   const { services } = runtime
-  const { env: _env, platform: _platform, ...appOptions } = options
+  const { env: _env, platform: _platform, adapters: _adapters, ...appOptions } = options
   const app = createApp({
     services,
     cacheStats: () => ({ ...runtime.cache.stats() }),
