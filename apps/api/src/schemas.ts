@@ -64,8 +64,18 @@ export const RewardsQuerySchema = v.object({
   ),
 })
 
+/**
+ * A JSON object. `v.record` alone accepts a list and answers it as an object (`[]` became the
+ * config `{}`), so a list is refused first.
+ */
+export const JsonRecordSchema = v.pipe(
+  v.unknown(),
+  v.check((input) => !Array.isArray(input), 'expected an object, not a list'),
+  v.record(v.string(), v.unknown(), 'expected an object'),
+)
+
 const ConfigSchema = v.pipe(
-  v.record(v.string(), v.unknown()),
+  JsonRecordSchema,
   v.description(
     'Adapter configuration; see …/types/{adapter_type}/config-schema. Secret fields are write-only.',
   ),
