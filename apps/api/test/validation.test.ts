@@ -220,7 +220,7 @@ describe('miners', () => {
           ['priority', 'undefined'],
         ],
         ['priority as a list', 'PUT', `${f}/mining_control/priority`, [50], 422, ['body']],
-        ['a text body', 'PUT', `${f}/mining_control/priority`, undefined, 422, ['priority']],
+        ['no body', 'PUT', `${f}/mining_control/priority`, undefined, 422, ['priority']],
       ]
     })
   })
@@ -337,7 +337,14 @@ describe('energy sources and adapter kinds', () => {
         ['energy_monitor_id', s.forecast.id],
       ],
       ['PUT on a malformed id', 'PUT', `${V1}/energy-sources/nope`, {}, 422, ['path.id']],
-      ['a text body', 'POST', `${V1}/energy-sources`, 'type=solar', 400, ['Malformed JSON']],
+      [
+        'text that is not JSON',
+        'POST',
+        `${V1}/energy-sources`,
+        'type=solar',
+        400,
+        ['Malformed JSON'],
+      ],
       [
         'a monitor without adapter_type',
         'POST',
