@@ -169,7 +169,8 @@ export function createUnitRoutes(services: Services) {
         responses: { 200: unitResponse('The unit'), ...errorResponses(CHANGE_ERRORS) },
       }),
       validate('param', IdParam),
-      jsonBody('array'),
+      // Upstream's body is required too: a forgotten body must not clear every miner.
+      jsonBody('array', { required: true }),
       async (c) => c.json(apply(c.req.valid('param').id, await bodyOf(c, []))),
     )
   }
