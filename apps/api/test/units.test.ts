@@ -336,6 +336,10 @@ describe("upstream's assignment routes (query vs body)", () => {
     expect(removed.target_miner_ids).toEqual([])
     // Removing one that is not there is harmless.
     await expectStatus(json, 'DELETE', `${path}/miners/${site.miner.id}`, 200)
+    // A forgotten body is refused, not read as [] (which would clear every miner).
+    await expectStatus(json, 'POST', `${path}/miners`, 200, [site.miner.id])
+    await expectRefused(await json('POST', `${path}/miners`), 422, 'body', 'JSON list')
+    expect((await expectStatus(json, 'GET', path, 200)).target_miner_ids).toEqual([site.miner.id])
     // Body shape, query and reference errors.
     await expectRefused(await json('POST', `${path}/miners`, { ids: [] }), 422, 'JSON list')
     await expectRefused(
@@ -348,7 +352,7 @@ describe("upstream's assignment routes (query vs body)", () => {
     await expectRefused(
       await json('POST', `${path}/miners/single?miner_id=${UNKNOWN_ID}`),
       400,
-      'target_miner_ids.0',
+      'target_miner_ids.1',
     )
     await expectRefused(await json('DELETE', `${path}/miners/nope`), 422, 'path.miner_id')
   })
@@ -376,6 +380,8 @@ describe("upstream's assignment routes (query vs body)", () => {
       422,
       'JSON list',
     )
+    await expectRefused(await json('POST', `${path}/notifiers`), 422, 'got no body')
+    expect((await expectStatus(json, 'GET', path, 200)).notifier_ids).toEqual([site.notifier.id])
     await expectRefused(
       await json('POST', `${path}/notifiers/single?notifier_id=${UNKNOWN_ID}`),
       400,
