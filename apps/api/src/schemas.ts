@@ -30,7 +30,8 @@ export const ErrorSchema = v.pipe(
 
 export const HealthSchema = v.object({ status: v.literal('ok') })
 
-export const UuidSchema = v.pipe(v.string(), v.uuid('expected a UUID'))
+/** A UUID in any case, answered lower-case: ids are stored lower-case, as upstream's UUIDs compare. */
+export const UuidSchema = v.pipe(v.string(), v.uuid('expected a UUID'), v.toLowerCase())
 
 export const idParam = <const K extends string>(name: K, what: string) =>
   v.object({ [name]: v.pipe(UuidSchema, v.description(`${what} id (UUID)`)) } as unknown as {
