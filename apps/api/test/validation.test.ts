@@ -661,3 +661,33 @@ describe('a fuzz pass over the new routes', () => {
     expect((await request(`${V1}/optimization-units`)).status).toBe(200)
   }, 60_000)
 })
+
+describe('ids in any case', () => {
+  it('an upper-case UUID in a path, a query or a body names the same entity (as upstream)', async () => {
+    const { json } = makeApp()
+    const site = await buildSite(json)
+    const up = (id: string) => id.toUpperCase()
+    expect((await expectStatus(json, 'GET', `${V1}/miners/${up(site.miner.id)}`, 200)).id).toBe(
+      site.miner.id,
+    )
+    await expectStatus(json, 'GET', `${V1}/optimization-units/${up(site.unit.id)}`, 200)
+    await expectStatus(json, 'GET', `${V1}/energy-sources/${up(site.source.id)}`, 200)
+    await expectStatus(json, 'GET', `${V1}/notifiers/${up(site.notifier.id)}`, 200)
+    await expectStatus(json, 'GET', `${V1}/policies/${up(site.policy.id)}/check`, 200)
+    const unit = await expectStatus(
+      json,
+      'POST',
+      `${V1}/optimization-units/${up(site.unit.id)}/energy-source?energy_source_id=${up(site.source.id)}`,
+      200,
+    )
+    expect(unit.energy_source_id).toBe(site.source.id)
+    const miner = await expectStatus(
+      json,
+      'POST',
+      `${V1}/miners/${up(site.miner.id)}/unlink-controller?controller_id=${up(site.controller.id)}`,
+      200,
+    )
+    expect(miner.controller_ids).toEqual([])
+    await expectStatus(json, 'DELETE', `${V1}/optimization-units/${up(site.unit.id)}`, 200)
+  })
+})
