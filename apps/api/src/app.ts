@@ -8,7 +8,7 @@ import * as v from 'valibot'
 import { bearerAuth } from './auth'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
-import { type ApiEnv, ApiError, jsonResponse, scrub, secretsOf } from './http'
+import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
 import { logRequest } from './logging'
 import { createEnergySourceRoutes } from './routes/energy-sources'
 import {
@@ -56,6 +56,25 @@ const MetricsSchema = v.object({
 })
 
 /**
+ * A JSON answer is scrubbed of the secrets of the entities the route served: a 200 can carry
+ * text an adapter wrote (a snapshot's or a context's `errors`), and an adapter may quote its
+ * own token there. Only routes that remembered secrets pay for the re-read.
+ */
+async function scrubResponse(
+  res: Response,
+  secrets: readonly string[],
+  replace: (clean: Response) => void,
+): Promise<void> {
+  if (secrets.length === 0 || !res.body) return
+  if (!/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return
+  const text = await res.text()
+  const clean = scrubSecretValues(text, secrets)
+  const headers = new Headers(res.headers)
+  headers.delete('content-length')
+  replace(new Response(clean, { status: res.status, statusText: res.statusText, headers }))
+}
+
+/**
  * The whole HTTP surface as a Hono app: pure wiring, no listening socket (test it with
  * `app.request()`), no environment reads.
  */
@@ -75,6 +94,10 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     const started = now()
     c.set('secrets', [])
     await next()
+    await scrubResponse(c.res, secretsOf(c), (clean) => {
+      c.res = undefined
+      c.res = clean
+    })
     const status = c.res.status
     counts.total += 1
     counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
