@@ -37,7 +37,7 @@ describe('adapter registry', () => {
     expect(registry.forKind('notifier').types()).toEqual(['fake_chat'])
     expect(registry.forKind('miner_controller').has('fake_plug')).toBe(true)
     expect(registry.forKind('miner_controller').has('fake_pool')).toBe(false)
-    expect(registry.definitions()).toHaveLength(11)
+    expect(registry.definitions()).toHaveLength(12)
   })
 
   it('refuses an unknown type with a ConfigurationError on adapter_type naming the known types', () => {

@@ -474,11 +474,12 @@ export function notifierDefinition(world: FakeWorld): AdapterDefinition<'notifie
 export function hubDefinition(
   world: FakeWorld,
   platform: Platform,
+  type = 'fake_hub',
 ): AdapterDefinition<'external_service'> {
   return {
     kind: 'external_service',
-    type: 'fake_hub',
-    label: 'Fake Hub',
+    type,
+    label: type === 'fake_hub' ? 'Fake Hub' : `Fake ${type}`,
     configSchema: v.strictObject({
       url: NonEmpty,
       token: v.pipe(v.string(), v.minLength(4)),
@@ -505,7 +506,7 @@ export function hubDefinition(
           },
         },
         'external_service',
-        'fake_hub',
+        type,
         config,
         context,
       )
@@ -530,6 +531,7 @@ export function testDefinitions(world: FakeWorld, platform: Platform): AnyAdapte
     forecastDefinition(world, 'fake_weather'),
     notifierDefinition(world),
     hubDefinition(world, platform),
+    hubDefinition(world, platform, 'other_hub'),
   ]
 }
 
