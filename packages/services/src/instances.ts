@@ -143,7 +143,11 @@ export function createAdapterInstances(options: AdapterInstancesOptions): Adapte
     ])
     const current = live.get(key)
     if (current && current.fingerprint === fingerprint) return current.port as AdapterPorts[K]
-    if (current) closePort(current.port)
+    if (current) {
+      // Forget it before rebuilding: a rebuild that throws must not leave a closed port cached.
+      live.delete(key)
+      closePort(current.port)
+    }
     const port = create(kind, entity, consumer, external.port)
     live.set(key, { fingerprint, port: port as Live['port'] })
     return port
