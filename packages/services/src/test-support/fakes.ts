@@ -144,7 +144,9 @@ export interface FakeDevice {
   deviceInfo?: Answer<MinerInfo | null>
   maxPower?: Answer<number | null>
   /** Fails every command (start, stop, power on/off) with it. */
-  commandError?: Error
+  commandError?: Error | undefined
+  /** Every command never answers. */
+  commandHangs?: boolean
   /** Every method called, in order. */
   calls: string[]
 }
@@ -315,6 +317,7 @@ export function controllerDefinition(
         call(name)
         const error = device().commandError
         if (error) throw error
+        if (device().commandHangs) return hang<void>()
         device().status = status
       }
       const all: MinerControllerPort = {
