@@ -11,15 +11,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import type { EdgeMiningEvent } from './events'
 import { DEVICE_TIMEOUT_MS } from './miners'
-import {
-  ASIC_FEATURES,
-  fails,
-  flush,
-  hang,
-  PLUG_FEATURES,
-  setup,
-  uuidNumber,
-} from './test-support/fakes'
+import { ASIC_FEATURES, fails, hang, PLUG_FEATURES, setup, uuidNumber } from './test-support/fakes'
 
 function thrown(work: () => unknown): Error & Record<string, unknown> {
   try {
@@ -430,5 +422,22 @@ describe('miners: remove', () => {
     // Nothing refers to it any more.
     expect(miners.remove(other.id, { force: true }).id).toBe(other.id)
     expect(miners.remove(miners.create({ name: 'Free' }).id).name).toBe('Free')
+  })
+
+  it('closes the controller instances built for the miner (removed or unlinked)', async () => {
+    const { miners, asic, plug, world } = arrange()
+    const created = miners.create({ name: 'Rig', controller_ids: [asic.id, plug.id] })
+    // The plug serves the power reading, so both controllers get an instance for this miner.
+    const miner = miners.setFeaturePriority(created.id, plug.id, 'power_monitoring', 80)
+    await miners.status(miner.id)
+    const forMiner = () => world.instances.filter((record) => record.miner === miner.id)
+    expect(forMiner().map((record) => [record.type, record.closed])).toEqual([
+      ['fake_asic', 0],
+      ['fake_plug', 0],
+    ])
+    miners.unlinkController(miner.id, plug.id)
+    expect(forMiner().find((record) => record.type === 'fake_plug')?.closed).toBe(1)
+    miners.remove(miner.id)
+    expect(forMiner().every((record) => record.closed >= 1)).toBe(true)
   })
 })

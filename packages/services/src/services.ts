@@ -94,7 +94,7 @@ export function createServices(options: ServicesOptions): Services {
     adapters,
     trackers,
     miners,
-    energySources: createEnergySourceService({ repositories, references, platform }),
+    energySources: createEnergySourceService({ repositories, references, platform, instances }),
     policies,
     units,
     context: createContextBuilder({
