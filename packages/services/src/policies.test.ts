@@ -428,4 +428,21 @@ describe('policies: check, load, remove', () => {
     expect(services.units.get(unit.id)).toMatchObject({ policy_id: null, is_enabled: false })
     expect(thrown(() => policies.get(id))).toBeInstanceOf(EntityNotFoundError)
   })
+
+  it('a forced remove that fails midway leaves the units and the file as they were', () => {
+    const { policies, services, store, repositories } = arrange()
+    const { id } = policies.create({ name: 'P' })
+    const units = ['North', 'South'].map((name) => services.units.create({ name, policy_id: id }))
+    const original = repositories.units.update
+    let writes = 0
+    repositories.units.update = (unit) => {
+      writes += 1
+      if (writes === 2) throw new Error('disk full')
+      return original(unit)
+    }
+    expect(() => policies.remove(id, { force: true })).toThrow('disk full')
+    repositories.units.update = original
+    for (const unit of units) expect(services.units.get(unit.id).policy_id).toBe(id)
+    expect(store.read(id)).not.toBeNull()
+  })
 })

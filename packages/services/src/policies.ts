@@ -149,8 +149,11 @@ export function createPolicyService(options: {
   store: PolicyFileStore
   references: ReferenceIndex
   platform: Platform
+  /** The repositories' transaction: a forced delete detaches the units in one. */
+  transaction?: <T>(work: () => T) => T
 }): PolicyService {
   const { store, references, platform } = options
+  const transaction = options.transaction ?? (<T>(work: () => T): T => work())
   const parsed = new Map<string, { text: string; view: PolicyView; policy: Policy | null }>()
   const compiled = new Map<string, { text: string; loaded: LoadedPolicy }>()
 
@@ -301,8 +304,11 @@ export function createPolicyService(options: {
       const view = get(id)
       const usages = references.usagesOf('policy', view.id)
       if (usages.length > 0 && !removeOptions.force) throw inUseError('policy', view.name, usages)
-      if (usages.length > 0) references.detach('policy', view.id, isoAt(platform.now()))
-      store.remove(view.id)
+      // The file goes last, inside the transaction: if anything fails, no unit was detached.
+      transaction(() => {
+        if (usages.length > 0) references.detach('policy', view.id, isoAt(platform.now()))
+        store.remove(view.id)
+      })
       parsed.delete(view.id)
       compiled.delete(view.id)
       return view
