@@ -290,6 +290,24 @@ describe('policies: rules', () => {
     )
   })
 
+  it('edits a hand-written file that has no metadata, adding it', () => {
+    const { policies, store } = arrange()
+    const id = uuidNumber(32)
+    store.write(id, `name: Bare\nstart_rules: []\nstop_rules: []\n`)
+    expect(policies.get(id).metadata).toBeNull()
+    expect(policies.update(id, { description: 'now described' })).toMatchObject({
+      name: 'Bare',
+      description: 'now described',
+      metadata: {
+        author: 'Edge Mining User',
+        version: 1,
+        created: '2026-06-21',
+        last_modified: '2026-06-21',
+      },
+    })
+    expect(policies.update(id, { name: 'Bare 2' }).metadata?.version).toBe(2)
+  })
+
   it('honours enabled:false on add (upstream ignored it)', () => {
     const { policies } = arrange()
     const { id } = policies.create({ name: 'P' })

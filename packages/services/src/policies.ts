@@ -209,7 +209,11 @@ export function createPolicyService(options: {
     const today = isoAt(platform.now()).slice(0, 10)
     const version = Number(document.getIn(['metadata', 'version']) ?? 0)
     if (!isMap(document.get('metadata'))) {
-      document.set('metadata', { author: 'Edge Mining User', version: 1, created: today })
+      // A node, not a plain object: setIn below must be able to reach into it.
+      document.set(
+        'metadata',
+        document.createNode({ author: 'Edge Mining User', version: 1, created: today }),
+      )
     } else document.setIn(['metadata', 'version'], Number.isFinite(version) ? version + 1 : 1)
     document.setIn(['metadata', 'last_modified'], today)
     const text = document.toString()
