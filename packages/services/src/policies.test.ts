@@ -356,6 +356,43 @@ describe('policies: rules', () => {
       EntityNotFoundError,
     )
   })
+
+  it('edits a rule written without an id (its id derived from its place in the file)', () => {
+    const { policies, store } = arrange()
+    const id = uuidNumber(31)
+    store.write(
+      id,
+      `name: Templates pasted in
+start_rules:
+  - name: Priority Solar Mining
+    priority: 20
+    conditions: { field: energy_state.production, operator: gt, value: 3000 }
+  - name: Battery full
+    conditions: { field: energy_state.battery.state_of_charge, operator: gte, value: 95 }
+stop_rules:
+  - name: Battery low
+    conditions: { field: energy_state.battery.state_of_charge, operator: lt, value: 20 }
+`,
+    )
+    const [first, second] = policies.rules(id, 'start')
+    if (!first || !second) throw new Error('expected two start rules')
+    expect(policies.rule(id, second.id).name).toBe('Battery full')
+
+    const renamed = policies.updateRule(id, second.id, { name: 'Battery at 95 %' })
+    expect(renamed).toMatchObject({ id: second.id, name: 'Battery at 95 %' })
+    // The id is now written in the file, first in the rule's mapping.
+    expect(store.read(id)?.text).toContain(`  - id: ${second.id}\n    name: Battery at 95 %\n`)
+    // The id stays what the client saw, through later edits too.
+    expect(policies.setRuleEnabled(id, second.id, false)).toMatchObject({
+      id: second.id,
+      enabled: false,
+    })
+    expect(policies.rule(id, first.id).name).toBe('Priority Solar Mining')
+    const [stop] = policies.rules(id, 'stop')
+    expect(policies.removeRule(id, stop?.id ?? '').name).toBe('Battery low')
+    expect(policies.rules(id, 'stop')).toEqual([])
+    expect(policies.get(id).valid).toBe(true)
+  })
 })
 
 describe('policies: check, load, remove', () => {

@@ -145,6 +145,9 @@ function ruleView(rule: Rule): RuleView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** A stand-in id no policy uses (see locateRule). */
+const PROBE_RULE_ID = 'ffffffff-ffff-4fff-bfff-ffffffffffff'
+
 export function createPolicyService(options: {
   store: PolicyFileStore
   references: ReferenceIndex
@@ -234,6 +237,27 @@ export function createPolicyService(options: {
           isMap(item) && String(item.get('id') ?? '').toLowerCase() === ruleId.toLowerCase(),
       )
       if (index >= 0) return [type, index]
+    }
+    // A rule written without an id (a pasted template) has one derived from its place in the
+    // file, which is what views show: find it by giving each id-less rule in turn an explicit
+    // id and seeing whether the derived one disappears. The id is then written into the file,
+    // so it stays what clients saw through later edits (a rename would change a derived id).
+    const wanted = ruleId.toLowerCase()
+    for (const type of ['start', 'stop'] as const) {
+      const list = document.get(`${type}_rules`)
+      if (!isSeq(list)) continue
+      for (const [index, item] of list.items.entries()) {
+        if (!isMap(item) || String(item.get('id') ?? '').trim() !== '') continue
+        const probe = document.clone()
+        probe.setIn([`${type}_rules`, index, 'id'], PROBE_RULE_ID)
+        const { policy } = parsePolicy(probe.toString(), { source: `${id.toLowerCase()}.yaml` })
+        if (!policy) continue
+        const ids = [...policy.start_rules, ...policy.stop_rules].map((rule) => rule.id)
+        if (ids.includes(wanted)) continue
+        item.delete('id')
+        item.items.unshift(document.createPair('id', wanted))
+        return [type, index]
+      }
     }
     throw new EntityNotFoundError('rule', ruleId, `Rule ${ruleId} not found in policy ${id}`)
   }
