@@ -213,6 +213,21 @@ describe('context builder: everything configured', () => {
     expect(length / HOUR).toBeCloseTo(9.1, 0)
   })
 
+  it("just after midnight, today's sunrise is the coming one of the local date", async () => {
+    // 00:30 CEST on Monday 22 June is 22:30 UTC on the 21st.
+    const { services, unit } = arrange('2026-06-21T22:30:00.000Z')
+    const context = await services.context.unitContext(unit.id)
+    expect(context.timestamp).toMatchObject({ day: 22, hour: 0, minute: 30 })
+    const sunrise = Date.parse(context.sun?.sunrise ?? '')
+    expect(sunrise).toBeGreaterThan(Date.parse('2026-06-22T03:20:00Z'))
+    expect(sunrise).toBeLessThan(Date.parse('2026-06-22T03:50:00Z'))
+    expect(context.sun?.seconds_since_sunrise).toBeNull()
+    expect(context.sun?.seconds_until_sunrise).toBe(
+      Math.round((sunrise - Date.parse('2026-06-21T22:30:00Z')) / 1000),
+    )
+    expect(Date.parse(context.sun?.sunset ?? '')).toBeGreaterThan(sunrise)
+  })
+
   it('follows the settings: another place and time zone move the sun and the calendar', async () => {
     const { services, unit } = arrange()
     services.settings.update({
