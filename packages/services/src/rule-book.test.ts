@@ -227,6 +227,44 @@ describe('rule book: evaluating a policy once', () => {
       expect(error).toBeInstanceOf(InvalidValueError)
       expect(error.field).toBe('context')
     }
+    for (const timestamp of [1_781_690_400, 'last tuesday', true]) {
+      const error = thrown(() =>
+        evaluatePolicyOnce({ policy: EXAMPLE, context: { timestamp }, now: () => WEDNESDAY }),
+      )
+      expect(error).toBeInstanceOf(InvalidValueError)
+      expect(error.field).toBe('context.timestamp')
+    }
+  })
+
+  it('evaluates a context as the decisional-context route serves it', async () => {
+    const { services, world } = setup({ start: '2026-06-17T10:00:00.000Z' })
+    const monitor = services.adapters.energy_monitor.create({ adapter_type: 'fake_meter' })
+    const source = services.energySources.create({ name: 'Roof', energy_monitor_id: monitor.id })
+    const unit = services.units.create({ name: 'House', energy_source_id: source.id })
+    world.energy.set(
+      'home',
+      energyReading('2026-06-17T10:00:00.000Z', { production: 3500, soc: 50 }),
+    )
+    const served = JSON.parse(JSON.stringify(await services.context.unitContext(unit.id)))
+    expect(served.timestamp).toMatchObject({ hour: 12, time_zone: 'Europe/Rome' })
+
+    // Evaluated an hour later, the served context keeps its own instant and zone.
+    const result = evaluatePolicyOnce({
+      policy: EXAMPLE,
+      context: served,
+      now: () => WEDNESDAY + 3_600_000,
+    })
+    expect(result.outcome).toMatchObject({ decision: 'start_mining', miner_status: 'unknown' })
+    expect(result.outcome.rule?.name).toBe('Priority Solar Mining')
+    const noon = {
+      name: 'Noon',
+      start_rules: [
+        { name: 'Noon', conditions: { field: 'timestamp.hour', operator: 'eq', value: 12 } },
+      ],
+    }
+    expect(
+      evaluatePolicyOnce({ policy: noon, context: served, now: () => 0 }).outcome.decision,
+    ).toBe('start_mining')
   })
 })
 
