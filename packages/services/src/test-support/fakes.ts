@@ -13,6 +13,7 @@ import {
   type ExternalServiceStatus,
   FEATURE_METHODS,
   type ForecastSnapshot,
+  type Freshness,
   type HashRate,
   type Logger,
   type MinerControllerPort,
@@ -23,6 +24,7 @@ import {
   type PayoutSchedule,
   type Platform,
   type PoolStats,
+  type TrackerCallOptions,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
 import { createMemoryRepositories } from '../memory'
@@ -155,6 +157,8 @@ export interface FakePool {
   hashrate: Answer<HashRate | null>
   stats: Answer<PoolStats | null>
   payout: Answer<PayoutSchedule | null>
+  /** Reported to `onFreshness` by every call, when set. */
+  freshness?: Freshness
 }
 
 export interface InstanceRecord {
@@ -273,14 +277,24 @@ export function trackerDefinition(
         if (!found) throw new DeviceError('unreachable', `no pool account ${config.account}`)
         return found
       }
+      const read = async <T>(
+        part: (found: FakePool) => Answer<T>,
+        options?: TrackerCallOptions,
+      ): Promise<T> => {
+        const found = pool()
+        const value = await answer(part(found))
+        if (found.freshness) options?.onFreshness?.(found.freshness)
+        return value
+      }
       return track(
         world,
         {
-          getCurrentHashrate: async () => answer(pool().hashrate),
-          getPoolStats: async () => answer(pool().stats),
-          getWorkerStats: async () => (await answer(pool().stats))?.workers ?? [],
+          getCurrentHashrate: (options) => read((found) => found.hashrate, options),
+          getPoolStats: (options) => read((found) => found.stats, options),
+          getWorkerStats: async (options) =>
+            (await read((found) => found.stats, options))?.workers ?? [],
           getRecentRewards: async () => [],
-          getPayoutSchedule: async () => answer(pool().payout),
+          getPayoutSchedule: (options) => read((found) => found.payout, options),
         },
         'mining_performance_tracker',
         type,
