@@ -211,6 +211,28 @@ describe('Braiins simulator: shapes and JSON types (pool-apis.md §2.3)', () => 
   })
 })
 
+describe('Braiins simulator: workers changed while it runs', () => {
+  it('a worker set off stops hashing and last shared then; set ok it hashes again', async () => {
+    const { sim, clock, body } = await start()
+    const workers = async () =>
+      ((await body(WORKERS)).btc as { workers: Record<string, Json> }).workers
+    clock.advance(60_000)
+    sim.setWorker('s21', { state: 'off' })
+    const stoppedAt = Math.floor((T0 + 60_000) / 1000)
+    clock.advance(3_600_000)
+    expect((await workers())['miner_alice.s21']).toMatchObject({
+      state: 'off',
+      hash_rate_5m: 0,
+      last_share: stoppedAt,
+    })
+    sim.setWorker('s21', { state: 'ok' })
+    const back = (await workers())['miner_alice.s21'] as Json
+    expect(back.state).toBe('ok')
+    expect(back.hash_rate_5m as number).toBeGreaterThan(80_000)
+    expect(() => sim.setWorker('s99', { state: 'off' })).toThrow("no worker 's99'")
+  })
+})
+
 describe('Braiins simulator: token checking', () => {
   it('accepts Pool-Auth-Token, X-Pool-Auth-Token and the legacy SlushPool headers', async () => {
     const { sim } = await start()

@@ -12,7 +12,7 @@ import {
   startHttpShell,
 } from '../core/server.ts'
 import { braiinsReferenceResponses } from './fixtures.ts'
-import { type BraiinsAccount, createBraiinsModel } from './model.ts'
+import { type BraiinsAccount, type BraiinsWorker, createBraiinsModel } from './model.ts'
 import { TOKEN_HEADERS, tokenTag } from './token.ts'
 
 export const BRAIINS_ENDPOINTS = ['profile', 'workers', 'rewards', 'payouts', 'stats'] as const
@@ -120,6 +120,16 @@ export type BraiinsSimulator = SimulatorControls<BraiinsEndpoint, BraiinsScenari
   tokens(): string[]
   /** The first account's username. */
   username(): string
+  /**
+   * Changes a worker as the pool sees it from now on, e.g. `{ state: 'off' }` when a miner
+   * stops sharing (its last share becomes now) or `{ state: 'ok' }` when it comes back. Throws
+   * SimulatorOptionsError for an unknown worker.
+   */
+  setWorker(
+    name: string,
+    changes: { state?: BraiinsWorker['state']; hashrateThs?: number },
+    username?: string,
+  ): void
 }
 
 const UNIT_FACTORS: Record<string, number> = { 'Gh/s': 1, 'Th/s': 1e-3, 'Ph/s': 1e-6 }
@@ -349,5 +359,17 @@ export async function startBraiinsSimulator(
     token: () => tokens[0] ?? DEFAULT_BRAIINS_TOKEN,
     tokens: () => [...tokens],
     username: () => firstUsername,
+    setWorker(name, changes, username = firstUsername) {
+      const worker = byUsername.get(username)?.workers.find((candidate) => candidate.name === name)
+      if (!worker) {
+        throw new SimulatorOptionsError(`setWorker: no worker '${name}' in account '${username}'`)
+      }
+      const wasHashing = worker.state !== 'off' && worker.state !== 'dis' && worker.hashrateThs > 0
+      if (changes.hashrateThs !== undefined) worker.hashrateThs = Math.max(0, changes.hashrateThs)
+      if (changes.state !== undefined) worker.state = changes.state
+      const hashing = worker.state !== 'off' && worker.state !== 'dis' && worker.hashrateThs > 0
+      // A worker that stops sharing last shared now.
+      if (wasHashing && !hashing) worker.lastShareAt = now()
+    },
   }
 }
