@@ -6,4 +6,6 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   dts: true,
+  // dist/main.mjs is the package's `edge-mining-api` executable (the CLI's `serve` runs it).
+  banner: ({ fileName }) => (fileName === 'main.mjs' ? '#!/usr/bin/env node' : undefined),
 })
