@@ -1,4 +1,4 @@
-import type { AdapterRegistry } from '@edge-mining/services'
+import type { KindRegistry } from '@edge-mining/services'
 import * as v from 'valibot'
 
 /** One field of an adapter's config, as the wizard asks it and as a `--flag` sets it. */
@@ -15,8 +15,19 @@ export interface ConfigField {
   secret: boolean
 }
 
-/** Flags of the tracker commands themselves; a config key that would clash gets `config-`. */
-const RESERVED_FLAGS = new Set(['name', 'type', 'json', 'debug', 'help', 'limit', 'version'])
+/** Flags of the adapter commands themselves; a config key that would clash gets `config-`. */
+const RESERVED_FLAGS = new Set([
+  'name',
+  'type',
+  'json',
+  'debug',
+  'help',
+  'limit',
+  'version',
+  'external-service',
+  'force',
+  'yes',
+])
 
 const kebab = (key: string) => key.replace(/_/g, '-')
 
@@ -41,7 +52,7 @@ function fieldType(property: JsonSchemaProperty): ConfigField['type'] {
 }
 
 /** The fields of `type`'s config, in schema order, read from the adapter's JSON Schema. */
-export function configFields(registry: AdapterRegistry, type: string): ConfigField[] {
+export function configFields(registry: KindRegistry, type: string): ConfigField[] {
   const schema = registry.configJsonSchema(type) as {
     properties?: Record<string, JsonSchemaProperty>
     required?: string[]
@@ -61,7 +72,7 @@ export function configFields(registry: AdapterRegistry, type: string): ConfigFie
 
 /** Every config flag any registered adapter takes: flag → its field (as the first adapter describes it) and the adapter types that take it. */
 export function allConfigFlags(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
 ): Map<string, { field: ConfigField; types: string[] }> {
   const flags = new Map<string, { field: ConfigField; types: string[] }>()
   for (const type of registry.types()) {
@@ -97,7 +108,7 @@ export function coerceFieldValue(field: ConfigField, text: string): unknown {
  * undefined when the value is fine. Messages never quote the value (secrets stay unprinted).
  */
 export function checkField(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   key: string,
   value: unknown,

@@ -1,19 +1,20 @@
-import { createDummyTracker } from '@edge-mining/domain'
-import {
-  createAdapterRegistry,
-  dummyAdapter,
-  type TrackerAdapterDefinition,
-} from '@edge-mining/services'
+import type { AdapterDefinition } from '@edge-mining/domain'
+import { createAdapterRegistry } from '@edge-mining/services'
 import * as v from 'valibot'
 import { describe, expect, test } from 'vitest'
-import { configFlagArgs, configFromFlags } from './actions/tracker-flags'
 import { configFields } from './config-fields'
+import { configFlagArgs, configFromFlags } from './config-flags'
 import type { AskOptions, Prompter } from './prompt'
 import { createTerminal } from './terminal'
 import { runConfigWizard } from './wizard'
 
+const unused = (): never => {
+  throw new Error('not created in these tests')
+}
+
 /** A third pool the CLI has never heard of: its wizard and flags come from its schema alone. */
-const thirdPool: TrackerAdapterDefinition = {
+const thirdPool: AdapterDefinition<'mining_performance_tracker'> = {
+  kind: 'mining_performance_tracker',
   type: 'dummy',
   label: 'Third pool',
   configSchema: v.strictObject({
@@ -32,9 +33,26 @@ const thirdPool: TrackerAdapterDefinition = {
     ),
   }),
   secretFields: ['account_key'],
-  create: (_config, context) => createDummyTracker({}, { now: context.now }),
+  create: unused,
 }
-const registry = createAdapterRegistry([thirdPool])
+
+const channel = v.optional(v.pipe(v.string(), v.description('Channel')), 'alerts')
+const notifier = (type: string, configSchema: v.GenericSchema): AdapterDefinition<'notifier'> => ({
+  kind: 'notifier',
+  type,
+  label: type,
+  configSchema,
+  secretFields: [],
+  create: unused,
+})
+/** Two notifiers sharing a field: one flag for both, described once, naming both. */
+const notifiers = [
+  notifier('chat', v.object({ channel })),
+  notifier('pager', v.object({ channel, urgent: v.optional(v.boolean()) })),
+]
+
+const adapters = createAdapterRegistry([thirdPool, ...notifiers])
+const registry = adapters.forKind('mining_performance_tracker')
 const { paint } = createTerminal({ env: { NO_COLOR: '1' } })
 
 /** Answers from a script; records what was asked and whether it was hidden. */
@@ -131,11 +149,17 @@ describe('a wizard generated from the config schema', () => {
 })
 
 describe('config flags generated from the config schemas', () => {
-  test('one flag per field, kebab-case, described with its default and adapters', () => {
-    const args = configFlagArgs(createAdapterRegistry([dummyAdapter]))
-    expect(Object.keys(args)).toEqual(['message', 'seed'])
-    expect(args.message?.description).toContain(
-      '(default This is a dummy performance tracker) [dummy]',
+  test('one flag per field of any adapter of the kind, described with its default and adapters', () => {
+    const args = configFlagArgs(adapters.forKind('notifier'))
+    expect(Object.keys(args)).toEqual(['channel', 'urgent'])
+    expect(args.channel?.description).toBe('Channel (default alerts) [chat, pager]')
+    expect(args.urgent?.description).toBe('urgent [pager]')
+    expect(Object.keys(configFlagArgs(registry))).toEqual(['account-key', 'region', 'max-workers'])
+  })
+
+  test('a flag of another adapter of the kind is a usage error naming what this one takes', () => {
+    expect(() => configFromFlags(adapters.forKind('notifier'), 'chat', { urgent: 'yes' })).toThrow(
+      '--urgent is not a setting of chat notifiers (they take --channel)',
     )
   })
 

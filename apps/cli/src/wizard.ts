@@ -1,4 +1,4 @@
-import type { AdapterRegistry } from '@edge-mining/services'
+import type { KindRegistry } from '@edge-mining/services'
 import { type ConfigField, checkField, coerceFieldValue, configFields } from './config-fields'
 import type { Prompter } from './prompt'
 import type { Paint } from './terminal'
@@ -30,7 +30,7 @@ function defaultText(
  */
 export async function runConfigWizard(
   prompter: Prompter,
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   options: WizardOptions,
 ): Promise<Record<string, unknown>> {

@@ -1,26 +1,27 @@
 import { readFileSync } from 'node:fs'
-import { TrackerConfigurationError } from '@edge-mining/domain'
-import type { AdapterRegistry } from '@edge-mining/services'
+import { ConfigurationError } from '@edge-mining/domain'
+import type { KindRegistry } from '@edge-mining/services'
 import type { ArgsDef, EnumArgDef } from 'citty'
-import { allConfigFlags, checkField, coerceFieldValue, configFields } from '../config-fields'
-import { CliError, UsageError } from '../errors'
-import { createCliRegistry } from '../registry'
+import { allConfigFlags, checkField, coerceFieldValue, configFields } from './config-fields'
+import { CliError, UsageError } from './errors'
+import { adapterGroup } from './kinds'
 
-/** `--type`: one of the registered adapter types. */
-export function typeArg(registry: AdapterRegistry = createCliRegistry()): EnumArgDef {
+/** `--type`: one of the kind's registered adapter types. */
+export function typeArg(registry: KindRegistry, required = true): EnumArgDef {
+  const types = registry.types()
   return {
     type: 'enum',
-    required: true,
-    options: registry.types(),
-    description: `Adapter type: ${registry
-      .types()
-      .map((type) => `${type} (${registry.get(type).label})`)
-      .join(', ')}`,
+    required,
+    options: types,
+    description: `Adapter type: ${
+      types.map((type) => `${type} (${registry.get(type).label})`).join(', ') ||
+      'none is registered'
+    }`,
   }
 }
 
-/** One string flag per config field of any adapter, described from the adapters' schemas. */
-export function configFlagArgs(registry: AdapterRegistry = createCliRegistry()): ArgsDef {
+/** One string flag per config field of any adapter of the kind, described from the schemas. */
+export function configFlagArgs(registry: KindRegistry): ArgsDef {
   const args: ArgsDef = {}
   for (const [flag, { field, types }] of allConfigFlags(registry)) {
     const defaultNote = field.default === undefined ? '' : ` (default ${String(field.default)})`
@@ -35,11 +36,12 @@ export function configFlagArgs(registry: AdapterRegistry = createCliRegistry()):
 }
 
 /**
- * The config fields set by flags for a tracker of `type`, each checked by the adapter's schema.
- * A flag of another adapter is a usage error; a value the schema rejects is reported naming the flag.
+ * The config fields set by flags for an adapter of `type`, each checked by the adapter's
+ * schema. A flag of another adapter is a usage error; a value the schema rejects is reported
+ * naming the flag (never the value of a secret).
  */
 export function configFromFlags(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   args: Record<string, unknown>,
   readStdin: () => string = () => readFileSync(0, 'utf8'),
@@ -52,7 +54,7 @@ export function configFromFlags(
     const field = fields.find((candidate) => candidate.flag === flag)
     if (!field) {
       throw new UsageError(
-        `--${flag} is not a setting of ${type} trackers (they take ${fields.map((f) => `--${f.flag}`).join(', ') || 'no settings'})`,
+        `--${flag} is not a setting of ${type} ${adapterGroup(registry.kind).plural} (they take ${fields.map((f) => `--${f.flag}`).join(', ') || 'no settings'})`,
       )
     }
     const text = String(raw)
@@ -65,9 +67,9 @@ export function configFromFlags(
   return config
 }
 
-/** Required fields without a flag (for `add`). */
+/** Required fields without a flag (for `add`): a usage error naming the flags. */
 export function missingRequired(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   config: Record<string, unknown>,
 ): void {
@@ -76,17 +78,17 @@ export function missingRequired(
   )
   if (missing.length > 0) {
     throw new UsageError(
-      `${type} trackers need ${missing.map((field) => `--${field.flag}`).join(', ')}`,
+      `${type} ${adapterGroup(registry.kind).plural} need ${missing.map((field) => `--${field.flag}`).join(', ')}`,
     )
   }
 }
 
-/** A schema error from the service, reworded to name the flag that set the field. */
-export function nameTheFlag(error: unknown, registry: AdapterRegistry, type: string): unknown {
-  if (!(error instanceof TrackerConfigurationError) || error.field === null) return error
-  const key = error.field.split('.')[0]
+/** A config error from the service, reworded to name the flag that set the field. */
+export function nameTheConfigFlag(error: unknown, registry: KindRegistry, type: string): unknown {
+  if (!(error instanceof ConfigurationError) || error.field === null) return error
+  const key = error.field.replace(/^config\./, '').split('.')[0]
   const field = configFields(registry, type).find((candidate) => candidate.key === key)
   if (!field) return error
-  const detail = error.message.replace(/^.*? config [^:]*: /, '')
+  const detail = error.message.replace(/^.*? config [^:]*: /, '').replace(/^config\.[^:]*: /, '')
   return new CliError(`--${field.flag}: ${detail}`, { cause: error })
 }
