@@ -38,6 +38,8 @@ try {
   const serverTrackers = createTrackerRepository(server)
   const cliTrackers = createTrackerRepository(cli)
   const ids = Array.from({ length: TRACKERS }, () => crypto.randomUUID())
+  // The services stamp entities from the platform clock; the repository stores them as given.
+  const stamp = new Date().toISOString()
   const config = {
     api_token: 'bench-token',
     api_base_url: 'http://127.0.0.1:1',
@@ -52,6 +54,8 @@ try {
         adapter_type: 'braiins_pool',
         config,
         external_service_id: null,
+        created_at: stamp,
+        updated_at: stamp,
       })
     }
   })
@@ -69,6 +73,8 @@ try {
         adapter_type: 'braiins_pool',
         config,
         external_service_id: null,
+        created_at: stamp,
+        updated_at: new Date().toISOString(),
       })
     }
   })

@@ -1,4 +1,5 @@
-import type { TrackerService } from '@edge-mining/services'
+import { type ConsolaInstance, createLogger } from '@edge-mining/runtime'
+import type { Services } from '@edge-mining/services'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -8,16 +9,29 @@ import { bearerAuth } from './auth'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, secretsOf } from './http'
-import { type ConsolaInstance, createLogger, logRequest } from './logging'
+import { logRequest } from './logging'
+import { createEnergySourceRoutes } from './routes/energy-sources'
+import {
+  createEnergyAdapterRoutes,
+  createExternalServiceRoutes,
+  createMinerControllerRoutes,
+  createNotifierRoutes,
+} from './routes/kinds'
+import { createMinerRoutes } from './routes/miners'
+import { createPolicyRoutes } from './routes/policies'
 import { createContextRoutes, createRuleEngineRoutes } from './routes/rules'
+import { createSettingsRoutes } from './routes/settings'
 import { createTrackerRoutes } from './routes/trackers'
+import { createUnitRoutes } from './routes/units'
 import { HealthSchema } from './schemas'
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
 
 export interface CreateAppOptions {
-  /** The tracker service (`@edge-mining/services`), over whichever repository. */
-  trackers: TrackerService
+  /** The application services (`openRuntime().services`, or composed over memory repositories in tests). */
+  services: Services
+  /** Counters of the pool-data cache, shown by /metrics. Default: none. */
+  cacheStats?: () => Record<string, unknown>
   /** Default: a consola logger at level info, tag `api`. */
   logger?: ConsolaInstance
   /** When set, every /api/v1 route and /metrics require `Authorization: Bearer <apiToken>`. */
@@ -48,7 +62,7 @@ const MetricsSchema = v.object({
 const BODYLESS_METHODS = new Set(['GET', 'HEAD'])
 
 export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
-  const { trackers } = options
+  const { services } = options
   const logger = options.logger ?? createLogger()
   const now = options.now ?? (() => performance.now())
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
@@ -131,12 +145,23 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     (c) =>
       c.json({
         requests: { total: counts.total, by_status: { ...counts.by_status } },
-        cache: { ...trackers.cache.stats() },
+        cache: { ...(options.cacheStats?.() ?? {}) },
         uptime_seconds: Math.round((now() - startedAt) / 1000),
       }),
   )
 
-  app.route('/api/v1/mining-performance-trackers', createTrackerRoutes({ trackers }))
+  const energy = createEnergyAdapterRoutes(services)
+  app.route('/api/v1/mining-performance-trackers', createTrackerRoutes(services))
+  app.route('/api/v1/miners', createMinerRoutes(services))
+  app.route('/api/v1/miner-controllers', createMinerControllerRoutes(services))
+  app.route('/api/v1/energy-sources', createEnergySourceRoutes(services))
+  app.route('/api/v1/energy-monitors', energy.monitors)
+  app.route('/api/v1/forecast-providers', energy.forecasts)
+  app.route('/api/v1/notifiers', createNotifierRoutes(services))
+  app.route('/api/v1/external-services', createExternalServiceRoutes(services))
+  app.route('/api/v1/policies', createPolicyRoutes(services))
+  app.route('/api/v1/optimization-units', createUnitRoutes(services))
+  app.route('/api/v1/system', createSettingsRoutes(services))
   app.route('/api/v1/rule-engine', createRuleEngineRoutes({ now: options.clock ?? Date.now }))
   app.route('/api/v1/decisional-context', createContextRoutes())
   app.route('/docs', createDocsRoutes())
@@ -150,7 +175,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
           title: 'Edge Mining API',
           version: options.version ?? '0.1.0',
           description:
-            'Mining performance trackers (Ocean.xyz, Braiins Pool), snapshots and the rule engine. Errors are {"detail": "…"}.',
+            'Edge Mining: miners, energy, policies, optimization units, notifiers, pool trackers and the rule engine. Errors are {"detail": "…"}; secrets are write-only.',
         },
         components: {
           securitySchemes: {

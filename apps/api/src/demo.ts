@@ -38,18 +38,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   let api: RunningApi
   try {
     const env = options.env ?? process.env
-    api = await startApi({ ...options, env: { ...env, DB_PATH: databasePath } })
+    api = await startApi({
+      ...options,
+      env: { ...env, DB_PATH: databasePath, POLICIES_DIR: join(folder, 'policies') },
+    })
   } catch (error) {
     await cleanup()
     throw error
   }
   try {
-    const oceanTracker = await api.trackers.create({
+    const oceanTracker = await api.runtime.services.trackers.create({
       name: 'Demo miner on Ocean (simulated)',
       adapter_type: 'ocean',
       config: { bitcoin_address: ocean.address(), api_base_url: ocean.url },
     })
-    const braiinsTracker = await api.trackers.create({
+    const braiinsTracker = await api.runtime.services.trackers.create({
       name: 'Demo miner on Braiins Pool (simulated)',
       adapter_type: 'braiins_pool',
       config: { api_token: braiins.token(), api_base_url: braiins.url },

@@ -7,7 +7,7 @@ import { ErrorSchema } from './schemas'
 /** Variables routes share with the error handler and the request log. */
 export interface ApiEnv {
   Variables: {
-    /** Secret values (pool tokens) of the tracker being served, scrubbed from any error text. */
+    /** Secret values (tokens, passwords) of the entity being served, scrubbed from any error text. */
     secrets: string[]
   }
 }
@@ -66,28 +66,43 @@ export function validate<
 }
 
 /**
- * Bodies must be JSON objects: a body with another content type is answered 415 instead of
- * being silently read as `{}` (what a bare JSON validator does), malformed JSON 400, and a JSON
- * value that is not an object (valibot's `object` accepts arrays) 422.
+ * Request bodies must be JSON of the expected shape: a body with another content type is
+ * answered 415 instead of being silently read as `{}`, malformed JSON 400, and JSON of the
+ * wrong shape (an array where an object is expected, or the reverse) 422. No body passes.
  */
-export const requireJsonBody: MiddlewareHandler = async (c, next) => {
-  const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0'
-  if (hasBody) {
-    const contentType = c.req.header('content-type')
-    if (!(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
-      throw new ApiError(415, 'Content-Type: expected application/json')
+export function jsonBody(shape: 'object' | 'array' = 'object'): MiddlewareHandler {
+  return async (c, next) => {
+    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0'
+    if (hasBody) {
+      const contentType = c.req.header('content-type')
+      if (!(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
+        throw new ApiError(415, 'Content-Type: expected application/json')
+      }
+      let body: unknown
+      try {
+        body = await c.req.json()
+      } catch {
+        throw new ApiError(400, 'Malformed JSON in request body')
+      }
+      const isArray = Array.isArray(body)
+      const isObject = typeof body === 'object' && body !== null && !isArray
+      if (shape === 'object' && !isObject) {
+        throw new ApiError(422, `body: expected a JSON object, got ${describeValue(body)}`)
+      }
+      if (shape === 'array' && !isArray) {
+        throw new ApiError(422, `body: expected a JSON list, got ${describeValue(body)}`)
+      }
     }
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      throw new ApiError(400, 'Malformed JSON in request body')
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ApiError(422, `body: expected a JSON object, got ${describeValue(body)}`)
-    }
+    await next()
   }
-  await next()
+}
+
+export const requireJsonBody = jsonBody('object')
+
+/** The JSON body (already checked by `jsonBody`), or `fallback` when the request had none. */
+export async function bodyOf<T = Record<string, unknown>>(c: Context, fallback: T): Promise<T> {
+  const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0'
+  return hasBody ? ((await c.req.json()) as T) : fallback
 }
 
 /** OpenAPI response entries: JSON bodies described by valibot schemas. */
@@ -118,4 +133,14 @@ export function scrub(text: string, secrets: readonly string[]): string {
     if (secret.length >= 4) out = out.split(secret).join('***')
   }
   return out
+}
+
+/** An OpenAPI request body: JSON described by a valibot schema. */
+export function jsonRequest(schema: v.GenericSchema, required = true) {
+  return { required, content: { 'application/json': { schema: resolver(schema) } } }
+}
+
+/** Remembers the secrets of the entity being served so no error text can echo them. */
+export function rememberSecrets(c: Context<ApiEnv>, secrets: readonly string[]): void {
+  c.set('secrets', [...secretsOf(c), ...secrets])
 }

@@ -1,23 +1,6 @@
-import { type ConsolaInstance, createConsola, LogLevels, type LogType } from 'consola'
+import type { ConsolaInstance } from '@edge-mining/runtime'
 
 export type { ConsolaInstance }
-
-/** LOG_LEVEL names accepted by the server (consola's levels). */
-export const LOG_LEVEL_NAMES = [
-  'silent',
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'verbose',
-] as const
-export type LogLevelName = (typeof LOG_LEVEL_NAMES)[number]
-
-export function createLogger(level: LogLevelName = 'info'): ConsolaInstance {
-  return createConsola({ level: LogLevels[level as LogType] }).withTag('api')
-}
 
 /** One request, as logged: no headers, no bodies, no query string — nothing that may hold a token. */
 export interface RequestLogLine {

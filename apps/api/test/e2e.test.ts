@@ -14,6 +14,7 @@ import {
   PayoutScheduleSchema,
   PoolStatsSchema,
   PoolWorkerStatsSchema,
+  systemPlatform,
 } from '@edge-mining/domain'
 import {
   type BraiinsSimulator,
@@ -92,12 +93,12 @@ async function start() {
     env: {
       API_PORT: '0',
       DB_PATH: join(folder, 'db', 'edgemining.db'),
+      POLICIES_DIR: join(folder, 'policies'),
       API_TOKEN,
       LOG_LEVEL: 'debug',
     },
     logger: logs.logger,
-    now,
-    setTimeout: virtualTimeout,
+    platform: { ...systemPlatform(), now, setTimeout: virtualTimeout },
   })
 }
 
@@ -278,7 +279,7 @@ describe('every endpoint with the real Braiins adapter (reference data of pool-a
 
   it('a revoked token (403) is a 401 naming the pool; a wrong token too', async () => {
     advance(FAR)
-    api.trackers.cache.invalidate()
+    api.runtime.cache.invalidate()
     const { id } = await createBraiins('Revoked')
     braiins.setScenario({ data: 'reference', faults: [{ fault: { kind: 'forbidden' } }] })
     try {
@@ -350,7 +351,7 @@ describe('pool faults from the simulator map to upstream statuses at once', () =
   ] as const)('%s → %i', async (_label, status, fault) => {
     advance(FAR)
     // Nothing cached: a stale value would (rightly) be served instead of the error.
-    api.trackers.cache.invalidate()
+    api.runtime.cache.invalidate()
     const { id } = await createOcean('Faulty', { request_timeout_seconds: 0.3 })
     ocean.setScenario({ data: 'reference', faults: [{ endpoint: '*', fault }] })
     ocean.resetRequests()
@@ -480,7 +481,7 @@ describe('persistence', () => {
     api = await start()
     expect((await call('GET', T)).json).toEqual(before)
     advance(FAR)
-    api.trackers.cache.invalidate()
+    api.runtime.cache.invalidate()
     for (const type of ['ocean', 'braiins_pool']) {
       const tracker = before.find(
         (t: { adapter_type: string; name: string }) =>

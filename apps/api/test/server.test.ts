@@ -2,99 +2,42 @@ import { EventEmitter } from 'node:events'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import {
-  EnvironmentError,
-  isLoopback,
-  openMemoryStore,
-  parseEnv,
-  runMain,
-  startApi,
-} from '../src/index'
+import { openRuntime, type Runtime } from '@edge-mining/runtime'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { runMain, startApi } from '../src/index'
 import { captureLogs } from './support'
 
-describe('parseEnv', () => {
-  it('has the defaults of DESIGN.md', () => {
-    expect(parseEnv({})).toEqual({
-      host: '127.0.0.1',
-      port: 8001,
-      dbPath: 'data/db/edgemining.db',
-      apiToken: undefined,
-      logLevel: 'info',
-    })
+/** A runtime on SQLite in memory whose `close()` calls are counted. */
+function countedRuntime(env: Record<string, string> = {}) {
+  const folder = mkdtempSync(join(tmpdir(), 'api-server-test-'))
+  onTestFinished(() => rmSync(folder, { recursive: true, force: true }))
+  const runtime = openRuntime({
+    env: { API_PORT: '0', DB_PATH: ':memory:', POLICIES_DIR: folder, ...env },
+    logger: captureLogs().logger,
   })
-
-  it('reads every variable; blank ones count as unset', () => {
-    expect(
-      parseEnv({
-        API_HOST: '0.0.0.0',
-        API_PORT: ' 9000 ',
-        DB_PATH: '/tmp/x.db',
-        API_TOKEN: ' s3cret ',
-        LOG_LEVEL: 'DEBUG',
-      }),
-    ).toEqual({
-      host: '0.0.0.0',
-      port: 9000,
-      dbPath: '/tmp/x.db',
-      apiToken: 's3cret',
-      logLevel: 'debug',
-    })
-    expect(parseEnv({ API_PORT: '', API_TOKEN: '   ' })).toMatchObject({
-      port: 8001,
-      apiToken: undefined,
-    })
-  })
-
-  it.each(['abc', '70000', '-1', '80.5', '8001x'])('API_PORT=%s is a clear error', (port) => {
-    expect(() => parseEnv({ API_PORT: port })).toThrow(EnvironmentError)
-    expect(() => parseEnv({ API_PORT: port })).toThrow(
-      `API_PORT: expected a whole number from 0 to 65535, got "${port}"`,
-    )
-  })
-
-  it('a bad LOG_LEVEL names the choices', () => {
-    expect(() => parseEnv({ LOG_LEVEL: 'loud' })).toThrow(
-      /LOG_LEVEL: expected one of silent, fatal/,
-    )
-  })
-})
-
-describe('isLoopback', () => {
-  it.each([
-    ['127.0.0.1', true],
-    ['127.1.2.3', true],
-    ['localhost', true],
-    ['::1', true],
-    ['[::1]', true],
-    ['0.0.0.0', false],
-    ['::', false],
-    ['192.168.1.10', false],
-  ])('%s → %s', (host, expected) => expect(isLoopback(host)).toBe(expected))
-})
+  const counter = { closed: 0 }
+  const close = runtime.close
+  const counted: Runtime = {
+    ...runtime,
+    close: () => {
+      counter.closed += 1
+      return close()
+    },
+  }
+  return { runtime: counted, counter }
+}
 
 describe('startApi', () => {
-  const env = { API_PORT: '0', LOG_LEVEL: 'silent' }
-
   it('serves on a free loopback port and closes the store on close()', async () => {
-    let closed = 0
     const logs = captureLogs()
-    const api = await startApi({
-      env,
-      logger: logs.logger,
-      openStore: () => ({
-        ...openMemoryStore(),
-        close: () => {
-          closed += 1
-        },
-      }),
-    })
+    const { runtime, counter } = countedRuntime()
+    const api = await startApi({ runtime: { ...runtime, logger: logs.logger } })
     expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     const res = await fetch(`${api.url}/health`)
     expect(await res.json()).toEqual({ status: 'ok' })
     await api.close()
     await api.close()
-    expect(closed).toBe(1)
+    expect(counter.closed).toBe(1)
     await expect(fetch(`${api.url}/health`)).rejects.toThrow()
     expect(logs.entries.filter((e) => e.type === 'warn')).toEqual([])
   })
@@ -102,9 +45,7 @@ describe('startApi', () => {
   it('warns loudly when bound beyond loopback without a token, not with one', async () => {
     const logs = captureLogs()
     const open = await startApi({
-      env: { ...env, API_HOST: '0.0.0.0' },
-      logger: logs.logger,
-      openStore: openMemoryStore,
+      runtime: { ...countedRuntime({ API_HOST: '0.0.0.0' }).runtime, logger: logs.logger },
     })
     await open.close()
     const warnings = logs.entries.filter((e) => e.type === 'warn').map((e) => String(e.args[0]))
@@ -112,30 +53,20 @@ describe('startApi', () => {
     expect(warnings[0]).toContain('WITHOUT an API_TOKEN')
     const quiet = captureLogs()
     const guarded = await startApi({
-      env: { ...env, API_HOST: '0.0.0.0', API_TOKEN: 'tok-abcdef' },
-      logger: quiet.logger,
-      openStore: openMemoryStore,
+      runtime: {
+        ...countedRuntime({ API_HOST: '0.0.0.0', API_TOKEN: 'tok-abcdef' }).runtime,
+        logger: quiet.logger,
+      },
     })
     await guarded.close()
     expect(quiet.entries.filter((e) => e.type === 'warn')).toEqual([])
   })
 
   it('a port in use is an error and the store is closed', async () => {
-    const first = await startApi({ env, logger: captureLogs().logger, openStore: openMemoryStore })
-    let closed = false
-    await expect(
-      startApi({
-        env: { ...env, API_PORT: String(first.port) },
-        logger: captureLogs().logger,
-        openStore: () => ({
-          ...openMemoryStore(),
-          close: () => {
-            closed = true
-          },
-        }),
-      }),
-    ).rejects.toThrow(/EADDRINUSE/)
-    expect(closed).toBe(true)
+    const first = await startApi({ runtime: countedRuntime().runtime })
+    const second = countedRuntime({ API_PORT: String(first.port) })
+    await expect(startApi({ runtime: second.runtime })).rejects.toThrow(/EADDRINUSE/)
+    expect(second.counter.closed).toBe(1)
     await first.close()
   })
 })
@@ -144,7 +75,11 @@ describe('startApi with the SQLite database', () => {
   it('creates DB_PATH (mode 0600) and keeps trackers across a restart', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'api-db-'))
     try {
-      const env = { API_PORT: '0', DB_PATH: join(folder, 'nested', 'edge.db') }
+      const env = {
+        API_PORT: '0',
+        DB_PATH: join(folder, 'nested', 'edge.db'),
+        POLICIES_DIR: join(folder, 'policies'),
+      }
       const first = await startApi({ env, logger: captureLogs().logger })
       const created = await fetch(`${first.url}/api/v1/mining-performance-trackers`, {
         method: 'POST',
@@ -194,23 +129,17 @@ describe('runMain', () => {
     '%s closes the server and the database, then exits 0',
     async (signal) => {
       const signals = new EventEmitter()
-      let closed = false
+      const { runtime, counter } = countedRuntime()
       const exited = new Promise<number>((resolve) => {
         void runMain({
-          env: { API_PORT: '0' },
+          runtime,
           logger: captureLogs().logger,
-          openStore: () => ({
-            ...openMemoryStore(),
-            close: () => {
-              closed = true
-            },
-          }),
           signals,
           exit: resolve,
         }).then(() => signals.emit(signal))
       })
       expect(await exited).toBe(0)
-      expect(closed).toBe(true)
+      expect(counter.closed).toBe(1)
     },
   )
 })

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AdapterDefinition } from '@edge-mining/domain'
 import {
   type Freshness,
   hashRate,
@@ -6,15 +10,10 @@ import {
   poolStats,
   type TrackerCallOptions,
 } from '@edge-mining/domain'
-import {
-  createAdapterRegistry,
-  createMemoryTrackerRepository,
-  createTrackerService,
-  dummyAdapter,
-  type TrackerAdapterDefinition,
-} from '@edge-mining/services'
+import { openRuntime, shippedAdapterDefinitions } from '@edge-mining/runtime'
 import { createConsola, type LogObject } from 'consola'
 import * as v from 'valibot'
+import { onTestFinished } from 'vitest'
 import { type CreateAppOptions, createApp } from '../src/index'
 
 /** A log sink: every line consola would print, as text plus the structured fields. */
@@ -57,7 +56,8 @@ export function scriptedPool() {
     getPayoutSchedule: (options) =>
       answer(behaviour.empty ? null : payoutSchedule({ frequency: 'threshold' }), options),
   }
-  const definition: TrackerAdapterDefinition = {
+  const definition: AdapterDefinition<'mining_performance_tracker'> = {
+    kind: 'mining_performance_tracker',
     type: 'braiins_pool',
     label: 'Scripted pool',
     configSchema: v.strictObject({
@@ -75,15 +75,38 @@ export function scriptedPool() {
   }
 }
 
-export function makeApp(options: Partial<CreateAppOptions> = {}) {
+/**
+ * The app over a real runtime: SQLite in memory, a temporary policy folder, the shipped adapters
+ * with the Braiins tracker replaced by the scripted pool. Closed when the test finishes.
+ */
+export function makeApp(
+  options: Partial<CreateAppOptions> & { env?: Record<string, string> } = {},
+) {
   const pool = scriptedPool()
-  const repository = createMemoryTrackerRepository()
-  const trackers = createTrackerService({
-    repository,
-    registry: createAdapterRegistry([dummyAdapter, pool.definition]),
-  })
+  const folder = mkdtempSync(join(tmpdir(), 'edge-mining-api-test-'))
   const logs = captureLogs()
-  const app = createApp({ trackers, logger: logs.logger, ...options })
+  const runtime = openRuntime({
+    env: { DB_PATH: ':memory:', POLICIES_DIR: join(folder, 'policies'), ...options.env },
+    logger: logs.logger,
+    adapters: ({ cache }) => [
+      ...shippedAdapterDefinitions({ cache }).filter(
+        (definition) =>
+          definition.kind !== 'mining_performance_tracker' || definition.type === 'dummy',
+      ),
+      pool.definition,
+    ],
+  })
+  onTestFinished(async () => {
+    await runtime.close()
+    rmSync(folder, { recursive: true, force: true })
+  })
+  const { services } = runtime
+  const app = createApp({
+    services,
+    cacheStats: () => ({ ...runtime.cache.stats() }),
+    logger: logs.logger,
+    ...options,
+  })
   const request = async (path: string, init?: RequestInit): Promise<LooseResponse> =>
     app.request(path, init)
   const json = (
@@ -99,7 +122,7 @@ export function makeApp(options: Partial<CreateAppOptions> = {}) {
         ? {}
         : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     })
-  return { app, request, trackers, repository, pool, logs, json }
+  return { app, request, runtime, services, trackers: services.trackers, pool, logs, json, folder }
 }
 
 export const TRACKERS = '/api/v1/mining-performance-trackers'

@@ -6,15 +6,15 @@ import type {
 import {
   DEFAULT_REWARDS_LIMIT,
   hashRate,
-  InvalidValueError,
-  MAX_REWARDS_LIMIT,
   miningReward,
   parseTrackerConfig,
   payoutSchedule,
   poolStats,
   poolWorkerStats,
+  validateRewardsLimit,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
+import { seededRandom } from './random'
 
 export const DummyTrackerConfigSchema = v.strictObject({
   message: v.optional(
@@ -37,31 +37,7 @@ export interface DummyTrackerOptions {
   now?: () => number
 }
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible demo values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 const DAY_MS = 86_400_000
-
-export function validateRewardsLimit(limit: unknown): number {
-  if (
-    typeof limit !== 'number' ||
-    !Number.isInteger(limit) ||
-    limit < 1 ||
-    limit > MAX_REWARDS_LIMIT
-  ) {
-    throw new InvalidValueError('limit', limit, `an integer from 1 to ${MAX_REWARDS_LIMIT}`)
-  }
-  return limit
-}
 
 /**
  * A tracker with plausible made-up data (≈100 TH/s, two workers, daily rewards) for demos and

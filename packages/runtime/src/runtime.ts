@@ -69,7 +69,8 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
   try {
     databasePath = resolveDatabasePath(config.dbPath)
   } catch (error) {
-    if (error instanceof StorageError) throw new EnvironmentError('DB_PATH', `DB_PATH: ${error.message}`)
+    if (error instanceof StorageError)
+      throw new EnvironmentError('DB_PATH', `DB_PATH: ${error.message}`)
     throw error
   }
   const connection = openDatabase({
@@ -79,6 +80,7 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
   try {
     const repositories = createConfigurationRepositories(connection, {
       policiesDir: config.policiesDir,
+      now: () => new Date(platform.now()),
       onUnreadableRow: (row) => logger.warn(row.message),
     })
     const cache = createCache({

@@ -57,7 +57,7 @@ export interface AdapterEntityService {
   /** The entity as responses and output may show it: secrets as `***`. */
   toPublic(entity: AdapterEntity): AdapterEntity
   /** The entity's secret values (to scrub from any error text). */
-  secretsOf(entity: AdapterEntity): string[]
+  secretsOf(entity: Pick<AdapterEntity, 'adapter_type' | 'config'>): string[]
   /** External-service types `type` may link to (null when none, as upstream answers). */
   externalServiceTypes(type: string): string[] | null
 }
@@ -71,6 +71,8 @@ export interface AdapterEntityServiceOptions {
   references: ReferenceIndex
   instances: AdapterInstances
 }
+
+const LIKELY_SECRET = /token|password|passwd|secret|key|auth/i
 
 export function notFoundError(kind: AdapterKind, id: string): EntityNotFoundError {
   return kind === 'mining_performance_tracker'
@@ -150,6 +152,16 @@ export function createAdapterEntityService(
     return registry.parseConfig(type, config, 'config')
   }
 
+  /**
+   * The secret keys of a config. A stored type no longer registered (an adapter removed) still
+   * has its likely secrets masked: better a hidden URL than a shown token.
+   */
+  function secretFieldsOf(entity: Pick<AdapterEntity, 'adapter_type' | 'config'>): string[] {
+    if (registry.has(entity.adapter_type))
+      return [...registry.get(entity.adapter_type).secretFields]
+    return Object.keys(entity.config).filter((key) => LIKELY_SECRET.test(key))
+  }
+
   const publish = (id: string, action: 'created' | 'updated' | 'removed') =>
     events.publish('config.updated', { entity_type: kind, entity_id: id, action })
 
@@ -225,16 +237,10 @@ export function createAdapterEntityService(
       return stored
     },
     toPublic(entity) {
-      const secrets = registry.has(entity.adapter_type)
-        ? registry.get(entity.adapter_type).secretFields
-        : []
-      return { ...entity, config: maskSecrets(entity.config, secrets) }
+      return { ...entity, config: maskSecrets(entity.config, secretFieldsOf(entity)) }
     },
     secretsOf(entity) {
-      const secrets = registry.has(entity.adapter_type)
-        ? registry.get(entity.adapter_type).secretFields
-        : []
-      return secretValues(entity.config, secrets)
+      return secretValues(entity.config, secretFieldsOf(entity))
     },
     externalServiceTypes(type) {
       const allowed = registry.get(type).externalServiceTypes ?? []

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import {
   DEFAULT_DB_PATH,
   DEFAULT_MIGRATIONS_FOLDER,
+  type OpenDatabaseOptions,
   openDatabase,
   resolveDatabasePath,
   type StorageConnection,
@@ -14,7 +15,7 @@ import {
 let dir: string
 const connections: StorageConnection[] = []
 
-function open(options: Parameters<typeof openDatabase>[0] = {}): StorageConnection {
+function open(options: Partial<OpenDatabaseOptions> = {}): StorageConnection {
   const connection = openDatabase({ path: nodePath.join(dir, 'edgemining.db'), ...options })
   connections.push(connection)
   return connection
@@ -71,22 +72,17 @@ describe('openDatabase: file and folder', () => {
     expect(modeOf(`${connection.path}-wal`)).toBe(0o600)
   })
 
-  test('reads DB_PATH when no path is given, and accepts upstream sqlite:/// URLs', () => {
-    const fromEnv = nodePath.join(dir, 'env', 'from-env.db')
-    vi.stubEnv('DB_PATH', fromEnv)
-    const connection = openDatabase()
-    connections.push(connection)
-    expect(connection.path).toBe(fromEnv)
-    expect(fs.existsSync(fromEnv)).toBe(true)
-    // A blank DB_PATH falls back to the default (read-only, so nothing is created here).
-    vi.stubEnv('DB_PATH', ' ')
-    const fallback = storageErrorOf(() => openDatabase({ readonly: true }))
-    expect(fallback.path).toBe(nodePath.resolve(DEFAULT_DB_PATH))
+  test('never reads DB_PATH: the path given is the one opened; sqlite:/// URLs are accepted', () => {
+    vi.stubEnv('DB_PATH', nodePath.join(dir, 'env', 'from-env.db'))
+    const given = nodePath.join(dir, 'given', 'edgemining.db')
+    const connection = open({ path: given })
     vi.unstubAllEnvs()
+    expect(connection.path).toBe(given)
+    expect(fs.existsSync(nodePath.join(dir, 'env'))).toBe(false)
 
-    expect(resolveDatabasePath(`sqlite:///${fromEnv}`)).toBe(fromEnv)
+    expect(resolveDatabasePath(`sqlite:///${given}`)).toBe(given)
     expect(resolveDatabasePath('sqlite:///data/db/edgemining.db')).toBe(
-      nodePath.resolve('data/db/edgemining.db'),
+      nodePath.resolve(DEFAULT_DB_PATH),
     )
     expect(resolveDatabasePath(':memory:')).toBe(':memory:')
   })

@@ -12,6 +12,7 @@ import {
 } from './migrate'
 import * as schema from './schema'
 
+/** Upstream's file, relative to the working directory: what the runtime opens when DB_PATH is unset. */
 export const DEFAULT_DB_PATH = 'data/db/edgemining.db'
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000
 
@@ -22,11 +23,11 @@ const MEMORY = ':memory:'
 
 export interface OpenDatabaseOptions {
   /**
-   * Database file. Default `process.env.DB_PATH` (when not blank), else
-   * `'data/db/edgemining.db'`; relative paths are resolved against the working directory. Upstream's `sqlite:///relative.db` / `sqlite:////absolute.db` URLs are
-   * accepted; `:memory:` opens a private in-memory database.
+   * Database file, relative to the working directory. Upstream's `sqlite:///relative.db` /
+   * `sqlite:////absolute.db` URLs are accepted; `:memory:` opens a private in-memory database.
+   * Required: the caller (the runtime) decides, e.g. from `DB_PATH` or {@link DEFAULT_DB_PATH}.
    */
-  path?: string
+  path: string
   /** Open without writing anything: no folder, file, chmod, WAL switch or migration. */
   readonly?: boolean
   /** How long a statement waits for another connection's lock before failing `busy`. */
@@ -38,7 +39,7 @@ export interface OpenDatabaseOptions {
 export type StorageDb = BetterSQLite3Database<typeof schema>
 
 export interface StorageConnection {
-  /** drizzle database over the `mining_performance_trackers` schema (synchronous driver). */
+  /** drizzle database over every table of `schema` (synchronous driver). */
   db: StorageDb
   /** The underlying better-sqlite3 connection (pragmas, raw SQL, backups). */
   sqlite: Database.Database
@@ -49,7 +50,7 @@ export interface StorageConnection {
   close(): void
 }
 
-/** The file path from an option or DB_PATH value (a plain path or a `sqlite:///` URL). */
+/** The file path from a path option or a DB_PATH value (a plain path or a `sqlite:///` URL). */
 export function resolveDatabasePath(input: string): string {
   const trimmed = input.trim()
   if (trimmed === MEMORY) return MEMORY
@@ -123,12 +124,10 @@ function checkMigrated(sqlite: Database.Database, migrations: MigrationMeta[], p
  * busy timeout let the API server and the CLI use one file at once. Synchronous; throws
  * StorageError (`cannot_open`, `corrupt`, `migration_failed`, `busy`…) naming the path.
  */
-export function openDatabase(options: OpenDatabaseOptions = {}): StorageConnection {
+export function openDatabase(options: OpenDatabaseOptions): StorageConnection {
   const readonly = options.readonly ?? false
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
-  // A blank DB_PATH (`DB_PATH=` in a .env file) means unset.
-  const fromEnv = process.env.DB_PATH?.trim() ? process.env.DB_PATH : undefined
-  const path = resolveDatabasePath(options.path ?? fromEnv ?? DEFAULT_DB_PATH)
+  const path = resolveDatabasePath(options.path)
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new StorageError(
       'cannot_open',

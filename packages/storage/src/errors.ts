@@ -10,10 +10,8 @@ export type StorageErrorCode =
   | 'busy'
   /** A write on a read-only connection or file. */
   | 'read_only'
-  /** Any other SQLite failure (disk full, I/O error…). */
+  /** Any other SQLite or file-system failure (disk full, I/O error…). */
   | 'io'
-  /** `add` of an id that is already stored. */
-  | 'already_exists'
 
 /**
  * A storage failure with a stable `code` and the database path in the message. Messages never
@@ -22,7 +20,7 @@ export type StorageErrorCode =
  */
 export class StorageError extends Error {
   readonly code: StorageErrorCode
-  /** Database file path, or `:memory:`. */
+  /** Database file path, or `:memory:`; for a policy-folder failure, the policy file. */
   readonly path: string
 
   constructor(code: StorageErrorCode, message: string, options: { path: string; cause?: unknown }) {
@@ -30,17 +28,6 @@ export class StorageError extends Error {
     this.name = new.target.name
     this.code = code
     this.path = options.path
-  }
-}
-
-/** `add` of a tracker whose id is already stored (the API answers 409). */
-export class TrackerAlreadyExistsError extends StorageError {
-  declare readonly code: 'already_exists'
-  readonly tracker_id: string
-
-  constructor(trackerId: string, path: string) {
-    super('already_exists', `Mining performance tracker already exists: ${trackerId}`, { path })
-    this.tracker_id = trackerId
   }
 }
 
@@ -88,7 +75,6 @@ const DESCRIPTIONS: Record<StorageErrorCode, string> = {
   busy: 'the database is locked by another connection',
   read_only: 'the database is read-only',
   io: 'database error',
-  already_exists: 'the record already exists',
 }
 
 /**

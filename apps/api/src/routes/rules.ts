@@ -1,39 +1,23 @@
-import { createDecisionalContext, type DecisionalContextInput } from '@edge-mining/domain'
 import {
-  compilePolicy,
-  contextFields,
-  evaluatePolicy,
-  explain,
-  LIMITS,
-  operatorInfo,
-  parsePolicy,
-  type RuleIssue,
-  validateConditions,
-} from '@edge-mining/rules'
+  contextStructure,
+  evaluatePolicyOnce,
+  RULE_LIMITS,
+  ruleEngineInfo,
+  validateConditionTree,
+} from '@edge-mining/services'
 import { Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
-import {
-  type ApiEnv,
-  ApiError,
-  errorResponses,
-  jsonResponse,
-  requireJsonBody,
-  validate,
-} from '../http'
-import { JsonObject } from '../schemas'
+import { type ApiEnv, errorResponses, jsonResponse, requireJsonBody, validate } from '../http'
+import { IssueSchema } from '../schemas'
+
+const JsonObject = v.pipe(
+  v.unknown(),
+  v.check((input) => !Array.isArray(input), 'expected an object, not a list'),
+  v.record(v.string(), v.unknown(), 'expected an object'),
+)
 
 const tags = ['rule-engine']
-
-const IssueSchema = v.object({
-  severity: v.picklist(['error', 'warning']),
-  message: v.string(),
-  path: v.string(),
-  source: v.nullable(v.string()),
-  line: v.nullable(v.number()),
-  column: v.nullable(v.number()),
-  code: v.picklist(['syntax', 'limit', 'structure', 'field', 'operator', 'value']),
-})
 
 const InfoSchema = v.object({
   supported_engines: v.array(v.string()),
@@ -53,7 +37,7 @@ const InfoSchema = v.object({
 const ValidateBodySchema = v.object({
   conditions: v.pipe(
     v.union(
-      [v.pipe(v.string(), v.maxLength(LIMITS.maxTextLength)), JsonObject],
+      [v.pipe(v.string(), v.maxLength(RULE_LIMITS.maxTextLength)), JsonObject],
       'expected a condition tree (object) or its YAML/JSON text',
     ),
     v.description('A condition tree, as an object or as YAML/JSON text'),
@@ -72,7 +56,7 @@ const ValidateResultSchema = v.object({
 const EvaluateBodySchema = v.object({
   policy: v.pipe(
     v.union(
-      [v.pipe(v.string(), v.maxLength(LIMITS.maxTextLength)), JsonObject],
+      [v.pipe(v.string(), v.maxLength(RULE_LIMITS.maxTextLength)), JsonObject],
       'expected a policy (object) or its YAML/JSON text',
     ),
     v.description('A policy in the policy-file format: {name, start_rules, stop_rules}'),
@@ -110,11 +94,6 @@ const FieldSchema = v.object({
 
 const StructureSchema = v.object({ fields: v.array(FieldSchema), total_fields: v.number() })
 
-function located(issue: RuleIssue): string {
-  const where = issue.line === null ? '' : ` (line ${issue.line}, column ${issue.column ?? 1})`
-  return `${issue.message}${where}`
-}
-
 /** GET /rule-engine/info, POST /rule-engine/validate, POST /rule-engine/evaluate. */
 export function createRuleEngineRoutes(options: { now?: () => number } = {}) {
   const now = options.now ?? Date.now
@@ -137,19 +116,7 @@ export function createRuleEngineRoutes(options: { now?: () => number } = {}) {
       summary: 'Operators, limits and field types of the rule engine',
       responses: { 200: jsonResponse('Rule engine description', InfoSchema) },
     }),
-    (c) =>
-      c.json({
-        supported_engines: ['custom'],
-        supported_operators: operatorInfo().map((info) => ({
-          operator: info.operator,
-          symbol: info.symbol,
-          description: info.description,
-          example_usage: info.example_usage,
-          supported_types: [...info.supported_types],
-        })),
-        max_nesting_level: LIMITS.maxConditionDepth,
-        supported_field_types: ['string', 'number', 'boolean', 'array', 'object'],
-      }),
+    (c) => c.json(ruleEngineInfo()),
   )
 
   routes.post(
@@ -167,22 +134,7 @@ export function createRuleEngineRoutes(options: { now?: () => number } = {}) {
     }),
     requireJsonBody,
     validate('json', ValidateBodySchema),
-    (c) => {
-      const { issues } = validateConditions(c.req.valid('json').conditions, {
-        source: 'conditions',
-      })
-      const errors = issues.filter((issue) => issue.severity === 'error')
-      const of = (...codes: RuleIssue['code'][]) =>
-        errors.filter((issue) => codes.includes(issue.code)).map(located)
-      return c.json({
-        is_valid: errors.length === 0,
-        validation_errors: of('operator', 'value'),
-        syntax_errors: of('syntax', 'limit', 'structure'),
-        field_errors: of('field'),
-        warnings: issues.filter((issue) => issue.severity === 'warning').map(located),
-        issues,
-      })
-    },
+    (c) => c.json(validateConditionTree(c.req.valid('json').conditions)),
   )
 
   routes.post(
@@ -206,26 +158,19 @@ export function createRuleEngineRoutes(options: { now?: () => number } = {}) {
     validate('json', EvaluateBodySchema),
     (c) => {
       const body = c.req.valid('json')
-      const text = typeof body.policy === 'string' ? body.policy : JSON.stringify(body.policy)
-      const { policy, issues } = parsePolicy(text, { source: 'policy' })
-      const errors = issues.filter((issue) => issue.severity === 'error')
-      if (!policy || errors.length > 0) {
-        const first = errors[0] ?? issues[0]
-        throw new ApiError(422, `policy: ${first ? located(first) : 'unusable policy'}`)
-      }
-      const context = createDecisionalContext(body.context as DecisionalContextInput, {
-        ...(body.time_zone ? { timeZone: body.time_zone } : {}),
-        now: () => new Date(now()),
+      const { outcome, explanation, issues } = evaluatePolicyOnce({
+        policy: body.policy,
+        context: body.context,
+        timeZone: body.time_zone,
+        now,
       })
-      // A policy from a request is evaluated once: the interpreter, never generated code.
-      const outcome = evaluatePolicy(compilePolicy(policy, { codegen: false }), context, { now })
       return c.json({
         decision: outcome.decision,
         rule_type: outcome.rule_type,
         rule: outcome.rule,
         miner_status: outcome.miner_status,
         evaluated: outcome.evaluated,
-        explanation: explain(outcome),
+        explanation,
         trace: outcome.trace,
         issues,
       })
@@ -245,17 +190,7 @@ export function createContextRoutes() {
       summary: 'Field catalogue of the DecisionalContext',
       responses: { 200: jsonResponse('Fields and their count', StructureSchema) },
     }),
-    (c) => {
-      const fields = contextFields().map((field) => ({
-        path: field.path,
-        type: field.type,
-        description: field.description,
-        is_optional: field.optional,
-        values: field.enum_values ? [...field.enum_values] : null,
-        unit: field.unit ?? null,
-      }))
-      return c.json({ fields, total_fields: fields.length })
-    },
+    (c) => c.json(contextStructure()),
   )
   return routes
 }

@@ -1,0 +1,281 @@
+import {
+  CreateMinerInputSchema,
+  type Services,
+  UpdateMinerInputSchema,
+} from '@edge-mining/services'
+import { Hono } from 'hono'
+import { describeRoute } from 'hono-openapi'
+import * as v from 'valibot'
+import {
+  type ApiEnv,
+  bodyOf,
+  errorResponses,
+  jsonRequest,
+  jsonResponse,
+  requireJsonBody,
+  validate,
+} from '../http'
+import {
+  ControllerQuerySchema,
+  FeatureParamSchema,
+  ForceQuerySchema,
+  idParam,
+  MinerActionResultSchema,
+  MinerFeaturesSchema,
+  MinerInfoResponseSchema,
+  MinerLimitsResponseSchema,
+  MinerSchema,
+  MinerStatusResponseSchema,
+} from '../schemas'
+
+const tags = ['mining']
+const IdParam = idParam('id', 'Miner')
+const NOT_FOUND = { 404: 'Miner not found', 422: 'Malformed id (not a UUID)' }
+const DEVICE_ERRORS = {
+  ...NOT_FOUND,
+  409: 'The miner is inactive or no controller can do it',
+  502: 'The device answered with an error or refused our credentials',
+  503: 'The device did not answer',
+}
+
+/** /api/v1/miners: upstream's routes (§9.5), partial PUT, deletes refused while a unit uses it. */
+export function createMinerRoutes(services: Services) {
+  const { miners } = services
+  const routes = new Hono<ApiEnv>({ strict: false })
+
+  routes.get(
+    '/',
+    describeRoute({
+      tags,
+      summary: 'List miners',
+      responses: { 200: jsonResponse('Every miner', v.array(MinerSchema)) },
+    }),
+    (c) => c.json(miners.list()),
+  )
+
+  routes.post(
+    '/',
+    describeRoute({
+      tags,
+      summary: 'Create a miner (201); controller_ids attaches controllers at once',
+      requestBody: jsonRequest(CreateMinerInputSchema),
+      responses: {
+        201: jsonResponse('The created miner', MinerSchema),
+        ...errorResponses({ 400: 'Unknown controller', 415: 'Body is not JSON', 422: 'Bad field' }),
+      },
+    }),
+    requireJsonBody,
+    async (c) => c.json(miners.create(await bodyOf(c, {})), 201),
+  )
+
+  routes.get(
+    '/:id',
+    describeRoute({
+      tags,
+      summary: 'Get a miner',
+      responses: { 200: jsonResponse('The miner', MinerSchema), ...errorResponses(NOT_FOUND) },
+    }),
+    validate('param', IdParam),
+    (c) => c.json(miners.get(c.req.valid('param').id)),
+  )
+
+  routes.put(
+    '/:id',
+    describeRoute({
+      tags,
+      summary: 'Update a miner: fields left out are kept, null clears an optional one',
+      requestBody: jsonRequest(UpdateMinerInputSchema),
+      responses: {
+        200: jsonResponse('The updated miner', MinerSchema),
+        ...errorResponses({ ...NOT_FOUND, 415: 'Body is not JSON' }),
+      },
+    }),
+    validate('param', IdParam),
+    requireJsonBody,
+    async (c) => c.json(miners.update(c.req.valid('param').id, await bodyOf(c, {}))),
+  )
+
+  routes.delete(
+    '/:id',
+    describeRoute({
+      tags,
+      summary: 'Delete a miner (answers it); refused while a unit lists it unless force=true',
+      responses: {
+        200: jsonResponse('The deleted miner', MinerSchema),
+        ...errorResponses({ ...NOT_FOUND, 409: 'A unit still lists it: the detail names it' }),
+      },
+    }),
+    validate('param', IdParam),
+    validate('query', ForceQuerySchema),
+    (c) =>
+      c.json(
+        miners.remove(c.req.valid('param').id, { force: c.req.valid('query').force ?? false }),
+      ),
+  )
+
+  for (const [path, active] of [
+    ['activate', true],
+    ['deactivate', false],
+  ] as const) {
+    routes.post(
+      `/:id/${path}`,
+      describeRoute({
+        tags,
+        summary: active ? 'Activate a miner' : 'Deactivate a miner (the loop leaves it alone)',
+        responses: { 200: jsonResponse('The miner', MinerSchema), ...errorResponses(NOT_FOUND) },
+      }),
+      validate('param', IdParam),
+      (c) => c.json(miners.setActive(c.req.valid('param').id, active)),
+    )
+  }
+
+  for (const action of ['start', 'stop'] as const) {
+    routes.post(
+      `/:id/${action}`,
+      describeRoute({
+        tags,
+        summary: `${action === 'start' ? 'Start' : 'Stop'} the miner now (mining control, else power control)`,
+        responses: {
+          200: jsonResponse(
+            'What was done and the status before and after',
+            MinerActionResultSchema,
+          ),
+          ...errorResponses(DEVICE_ERRORS),
+        },
+      }),
+      validate('param', IdParam),
+      async (c) => c.json(await miners.act(c.req.valid('param').id, action)),
+    )
+  }
+
+  routes.get(
+    '/:id/status',
+    describeRoute({
+      tags,
+      summary:
+        'Live state: status, hash rate, power, temperatures (a failed reading is listed in errors)',
+      responses: {
+        200: jsonResponse('MinerStateSnapshot', MinerStatusResponseSchema),
+        ...errorResponses(NOT_FOUND),
+      },
+    }),
+    validate('param', IdParam),
+    async (c) => c.json(await miners.status(c.req.valid('param').id)),
+  )
+
+  routes.get(
+    '/:id/info',
+    describeRoute({
+      tags,
+      summary: 'What the device says about itself (null without device-info detection)',
+      responses: {
+        200: jsonResponse('Device info', MinerInfoResponseSchema),
+        ...errorResponses(DEVICE_ERRORS),
+      },
+    }),
+    validate('param', IdParam),
+    async (c) => c.json(await miners.info(c.req.valid('param').id)),
+  )
+
+  routes.get(
+    '/:id/limits',
+    describeRoute({
+      tags,
+      summary: 'Maximum power and hash rate the device reports',
+      responses: {
+        200: jsonResponse('Limits', MinerLimitsResponseSchema),
+        ...errorResponses(DEVICE_ERRORS),
+      },
+    }),
+    validate('param', IdParam),
+    async (c) => c.json(await miners.limits(c.req.valid('param').id)),
+  )
+
+  routes.get(
+    '/:id/features',
+    describeRoute({
+      tags,
+      summary: "The miner's features: which controller serves what, at which priority",
+      responses: {
+        200: jsonResponse('Features', MinerFeaturesSchema),
+        ...errorResponses(NOT_FOUND),
+      },
+    }),
+    validate('param', IdParam),
+    (c) => c.json(miners.get(c.req.valid('param').id).features),
+  )
+
+  for (const [path, link] of [
+    ['set-controller', true],
+    ['unlink-controller', false],
+  ] as const) {
+    routes.post(
+      `/:id/${path}`,
+      describeRoute({
+        tags,
+        summary: link
+          ? 'Attach a controller: every feature it supports, priority 50, enabled'
+          : 'Detach a controller: remove all of its features',
+        responses: {
+          200: jsonResponse('The miner', MinerSchema),
+          ...errorResponses({ ...NOT_FOUND, 422: 'Malformed id or controller_id' }),
+        },
+      }),
+      validate('param', IdParam),
+      validate('query', ControllerQuerySchema),
+      (c) => {
+        const { id } = c.req.valid('param')
+        const { controller_id } = c.req.valid('query')
+        return c.json(
+          link
+            ? miners.setController(id, controller_id)
+            : miners.unlinkController(id, controller_id),
+        )
+      },
+    )
+  }
+
+  for (const [path, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    routes.post(
+      `/:miner_id/features/:controller_id/:feature_type/${path}`,
+      describeRoute({
+        tags,
+        summary: `${enabled ? 'Enable' : 'Disable'} one feature of one controller`,
+        responses: {
+          200: jsonResponse('The miner', MinerSchema),
+          ...errorResponses({ ...NOT_FOUND, 422: 'Malformed id or unknown feature type' }),
+        },
+      }),
+      validate('param', FeatureParamSchema),
+      (c) => {
+        const { miner_id, controller_id, feature_type } = c.req.valid('param')
+        return c.json(miners.setFeatureEnabled(miner_id, controller_id, feature_type, enabled))
+      },
+    )
+  }
+
+  routes.put(
+    '/:miner_id/features/:controller_id/:feature_type/priority',
+    describeRoute({
+      tags,
+      summary: 'Set a feature priority (1–100, higher wins)',
+      requestBody: jsonRequest(v.object({ priority: v.number() })),
+      responses: {
+        200: jsonResponse('The miner', MinerSchema),
+        ...errorResponses({ ...NOT_FOUND, 422: 'Priority not a whole number from 1 to 100' }),
+      },
+    }),
+    validate('param', FeatureParamSchema),
+    requireJsonBody,
+    async (c) => {
+      const { miner_id, controller_id, feature_type } = c.req.valid('param')
+      const body = await bodyOf<{ priority?: unknown }>(c, {})
+      return c.json(miners.setFeaturePriority(miner_id, controller_id, feature_type, body.priority))
+    },
+  )
+
+  return routes
+}
