@@ -7,5 +7,8 @@ export default defineConfig({
   target: 'node20',
   dts: true,
   // dist/main.mjs is the package's `edge-mining-api` executable (the CLI's `serve` runs it).
-  banner: ({ fileName }) => (fileName === 'main.mjs' ? '#!/usr/bin/env node' : undefined),
+  // rolldown's per-chunk banner: tsdown's own evaluates a function banner for the first chunk only.
+  outputOptions: {
+    banner: (chunk) => (chunk.fileName === 'main.mjs' ? '#!/usr/bin/env node' : ''),
+  },
 })
