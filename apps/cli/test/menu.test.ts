@@ -22,7 +22,7 @@ test('the menu driven through stdin: add (wizard re-asks a bad answer) → list 
   const run = await runBin(['menu'], {
     env: { DB_PATH: folder.dbPath },
     input: answers(
-      '1', // Manage Mining Performance Trackers
+      '7', // Mining Performance Trackers
       'x', // invalid → asked again
       '1', // Add Tracker
       'Rig',
@@ -65,7 +65,7 @@ test('the menu driven through stdin: add (wizard re-asks a bad answer) → list 
 })
 
 test('the end of input (or Ctrl-C) leaves the menu cleanly, exit 0', async () => {
-  const run = await runBin(['menu'], { env: { DB_PATH: folder.dbPath }, input: answers('1', '1') })
+  const run = await runBin(['menu'], { env: { DB_PATH: folder.dbPath }, input: answers('7', '1') })
   expect(run.code).toBe(0)
   expect(run.stderr).toBe('')
   expect(run.stdout).toContain('Name of the tracker')
@@ -79,7 +79,7 @@ test('deletion asks first; "n" cancels', async () => {
   expect(added.code).toBe(0)
   const run = await runBin(['menu'], {
     env,
-    input: answers('1', '3', '1', '2', 'n', 'b', 'b', 'q'),
+    input: answers('7', '3', '1', '2', 'n', 'b', 'b', 'q'),
   })
   expect(run.code).toBe(0)
   expect(run.stdout).toContain("Are you sure you want to delete the tracker 'Keep'")
