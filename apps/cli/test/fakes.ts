@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import nodePath from 'node:path'
 import { PassThrough } from 'node:stream'
 import {
   type AdapterDefinition,
@@ -188,8 +191,6 @@ export const FAKE_ADAPTERS: AnyAdapterDefinition[] = [
   hub,
 ]
 
-export interface InProcessRun extends Run {}
-
 /**
  * A site kept in memory across runs (as the database keeps it across processes): each run is
  * a fresh runCli with fresh services over the same repositories, on piped streams (or a fake
@@ -198,8 +199,23 @@ export interface InProcessRun extends Run {}
 export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) {
   const repositories = createMemoryRepositories()
   const registry = createAdapterRegistry(definitions)
+  const folder = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'edge-mining-cli-memory-'))
   return {
-    async run(args: string[], options: { input?: string; tty?: boolean } = {}): Promise<Run> {
+    repositories,
+    /** Writes a file (in a fresh temporary folder) for a command to read. */
+    write(name: string, text: string): string {
+      const path = nodePath.join(folder, name)
+      fs.writeFileSync(path, text)
+      return path
+    },
+    /**
+     * `input` is piped in at once; `typed` (with `tty`) is typed one line per question, as a
+     * person would, after each prompt appears.
+     */
+    async run(
+      args: string[],
+      options: { input?: string; tty?: boolean; typed?: string[] } = {},
+    ): Promise<Run> {
       const stdin = Object.assign(new PassThrough(), {
         isTTY: options.tty === true,
         setRawMode: () => stdin,
@@ -208,8 +224,11 @@ export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) 
       const stderr = Object.assign(new PassThrough(), { isTTY: false })
       let out = ''
       let err = ''
+      const typed = [...(options.typed ?? [])]
       stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString('utf8')
+        const next = out.endsWith(': ') ? typed.shift() : undefined
+        if (next !== undefined) setImmediate(() => stdin.write(`${next}\r`))
       })
       stderr.on('data', (chunk: Buffer) => {
         err += chunk.toString('utf8')

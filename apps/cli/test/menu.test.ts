@@ -87,3 +87,45 @@ test('deletion asks first; "n" cancels', async () => {
   const list = await runBin(['trackers', 'list', '--json'], { env })
   expect(JSON.parse(list.stdout)).toHaveLength(1)
 })
+
+test('a new entity kind through the menu: Miners → add (a bad number asked again) → list', async () => {
+  const env = { DB_PATH: folder.dbPath }
+  const run = await runBin(['menu'], {
+    env,
+    input: answers(
+      '2', // Miners
+      '1', // Miners
+      '1', // Add Miner
+      'Rig', // name
+      'Antminer S21', // model
+      'fast', // hash rate: not a number → asked again
+      '200',
+      '', // power: none
+      'rig-1', // pool worker
+      '2', // List Miners
+      'b',
+      'b',
+      'q',
+    ),
+  })
+  expect(run.code).toBe(0)
+  expect(run.stderr).toBe('')
+  const out = run.stdout
+  expect(out).toContain('--- MINERS ---')
+  expect(out).toContain('--- MINER MENU ---')
+  expect(out).toContain('--- Add Miner ---')
+  expect(out).toContain('Maximum hash rate (TH/s): ')
+  expect(out).toContain('expected a number of TH/s, got "fast". Try again.')
+  expect(out).toMatch(/Miner 'Rig' \(ID: [0-9a-f-]{36}\) successfully added\./)
+  expect(out).toMatch(/-> Name: Rig, ID: [0-9a-f-]{36}, Model: Antminer S21, Active: yes/)
+  const list = await runBin(['miners', 'list', '--json'], { env })
+  expect(JSON.parse(list.stdout)).toEqual([
+    expect.objectContaining({
+      name: 'Rig',
+      model: 'Antminer S21',
+      hash_rate_max: { value: 200, unit: 'TH/s' },
+      power_consumption_max: null,
+      pool_worker_name: 'rig-1',
+    }),
+  ])
+})
