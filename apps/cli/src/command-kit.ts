@@ -6,7 +6,7 @@ import type { Terminal } from './terminal'
 export interface CommandData {
   terminal: Terminal
   /** The services over the database, opened on first use (so `--help` never touches it). */
-  services(): Services
+  services(): Promise<Services>
   now(): number
 }
 

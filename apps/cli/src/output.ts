@@ -5,16 +5,19 @@ import type { CommandData, Invocation } from './command-kit'
 import { CliError, UsageError } from './errors'
 import { createPrompter } from './prompt'
 
-/** What most actions start from: JSON mode set, the services at hand. */
-export function setup(invocation: Invocation): {
+/** What an action works with: the surroundings, JSON or not, the services. */
+export interface ActionContext {
   data: CommandData
   json: boolean
   services: Services
-} {
+}
+
+/** What most actions start from: JSON mode set, the services at hand. */
+export async function setup(invocation: Invocation): Promise<ActionContext> {
   const { data } = invocation
   const json = invocation.args.json === true
   data.terminal.setJsonMode(json)
-  return { data, json, services: data.services() }
+  return { data, json, services: await data.services() }
 }
 
 /** JSON on stdout for `--json`, else the human rendering. */
@@ -22,15 +25,25 @@ export function emit(data: CommandData, json: boolean, value: unknown, human: ()
   data.terminal.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`)
 }
 
-/** After a change: the entity as JSON, or a one-line success message. */
-export function announce(data: CommandData, json: boolean, value: unknown, message: string): void {
-  if (json) emit(data, true, value, () => '')
-  else data.terminal.logger.success(message)
+/** After a change: the value as JSON, or a one-line success message. */
+export function announce(context: ActionContext, value: unknown, message: string): void {
+  if (context.json) emit(context.data, true, value, () => '')
+  else context.data.terminal.logger.success(message)
 }
 
 /** "Miner 'Garage S9' (ID: …) successfully added." */
 export function changed(kind: EntityKind, entity: { id: string; name: string }, verb: string) {
   return `${entityLabel(kind)} '${entity.name}' (ID: ${entity.id}) successfully ${verb}.`
+}
+
+/** After a change to an entity: it as JSON, or "Miner 'X' (ID: …) successfully <verb>." */
+export function announceChange(
+  context: ActionContext,
+  kind: EntityKind,
+  entity: { id: string; name: string },
+  verb: string,
+): void {
+  announce(context, entity, changed(kind, entity, verb))
 }
 
 const isTerminal = (stream: unknown) => (stream as { isTTY?: boolean }).isTTY === true

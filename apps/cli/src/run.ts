@@ -11,7 +11,7 @@ import type { Terminal } from './terminal'
 export interface RunOptions {
   terminal: Terminal
   /** Opens the runtime (database, adapters, services); called at most once, on first use. */
-  openRuntime: () => CliRuntime
+  openRuntime: () => CliRuntime | Promise<CliRuntime>
   /**
    * The adapters `--help` describes (config flags, `--type` choices), without opening the
    * database. Default: the runtime's own.
@@ -107,8 +107,8 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   let runtime: CliRuntime | undefined
   const data: CommandData = {
     terminal,
-    services: () => {
-      runtime ??= options.openRuntime()
+    services: async () => {
+      runtime ??= await options.openRuntime()
       return runtime.services
     },
     now: options.now ?? Date.now,
@@ -117,7 +117,9 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   const main = createMain({
     // Running, flags are read with the database's own registry; help never opens it.
     adapters: async () =>
-      help && options.describeAdapters ? options.describeAdapters() : data.services().registry,
+      help && options.describeAdapters
+        ? options.describeAdapters()
+        : (await data.services()).registry,
   })
   let current: AnyCommand = main
   try {

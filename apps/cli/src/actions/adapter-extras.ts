@@ -25,7 +25,7 @@ function verdict(
 
 /** `miner-controllers test CONTROLLER`, or `test --type T [config flags]` for an unsaved one. */
 export async function testController(invocation: Invocation): Promise<void> {
-  const { json, services } = setup(invocation)
+  const { json, services } = await setup(invocation)
   const { args } = invocation
   const named = args[entityArgName(controllers)]
   let target:
@@ -33,7 +33,7 @@ export async function testController(invocation: Invocation): Promise<void> {
     | { adapter_type: string; config: Record<string, unknown>; external_service_id: null }
   if (typeof named === 'string') {
     if (args.type !== undefined) throw new UsageError('Give a controller or --type, not both')
-    target = adapterEntity(controllers, invocation).entity.id
+    target = adapterEntity(services, controllers, invocation).entity.id
   } else if (args.type !== undefined) {
     const type = requiredType(args)
     const registry = services.adapters.miner_controller.registry
@@ -48,8 +48,8 @@ export async function testController(invocation: Invocation): Promise<void> {
 }
 
 export async function controllerFeatures(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const { entity } = adapterEntity(controllers, invocation)
+  const { data, json, services } = await setup(invocation)
+  const { entity } = adapterEntity(services, controllers, invocation)
   const features = services.actions.supportedFeatures(entity.id)
   emit(data, json, features, () =>
     features.length === 0 ? `${entity.name} offers no features.` : features.join('\n'),
@@ -57,16 +57,16 @@ export async function controllerFeatures(invocation: Invocation): Promise<void> 
 }
 
 export async function testNotifier(invocation: Invocation): Promise<void> {
-  const { json, services } = setup(invocation)
-  const { entity } = adapterEntity(adapterGroup('notifier'), invocation)
+  const { json, services } = await setup(invocation)
+  const { entity } = adapterEntity(services, adapterGroup('notifier'), invocation)
   const report = await services.actions.testNotifier(entity.id)
   verdict(invocation, json, report, report.status === 'success', report.message)
 }
 
 /** `external-services status SERVICE`: exit 4 when unauthorized, 5 when disconnected. */
 export async function externalServiceStatus(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const { entity } = adapterEntity(adapterGroup('external_service'), invocation)
+  const { data, json, services } = await setup(invocation)
+  const { entity } = adapterEntity(services, adapterGroup('external_service'), invocation)
   const status = await data.terminal.spin(`Checking ${entity.name}…`, () =>
     services.actions.externalServiceStatus(entity.id),
   )
@@ -89,8 +89,8 @@ export async function externalServiceStatus(invocation: Invocation): Promise<voi
 }
 
 export async function linkedEntities(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const { entity } = adapterEntity(adapterGroup('external_service'), invocation)
+  const { data, json, services } = await setup(invocation)
+  const { entity } = adapterEntity(services, adapterGroup('external_service'), invocation)
   const linked = services.actions.linkedEntities(entity.id)
   const rows = Object.entries(linked).flatMap(([kind, entities]) =>
     entities.map((linkedEntity: AdapterEntity) => ({ kind, entity: linkedEntity })),

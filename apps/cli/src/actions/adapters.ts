@@ -9,7 +9,7 @@ import type { FieldSpec } from '../fields'
 import { findEntity, resolveId } from '../find'
 import { renderAdapterEntities, renderAdapterEntityDetails, renderTable } from '../format'
 import { type AdapterGroup, entityArgName } from '../kinds'
-import { announce, changed, confirmDeletion, emit, setup } from '../output'
+import { announceChange, confirmDeletion, emit, setup } from '../output'
 
 /** The `--external-service` flag, as a field (so errors about it name the flag). */
 const EXTERNAL_SERVICE: FieldSpec = {
@@ -22,10 +22,11 @@ const EXTERNAL_SERVICE: FieldSpec = {
 
 /** The group's service and the entity the invocation's positional names. */
 export function adapterEntity(
+  services: Services,
   group: AdapterGroup,
   invocation: Invocation,
 ): { service: AdapterEntityService; entity: AdapterEntity } {
-  const service = invocation.data.services().adapters[group.kind]
+  const service = services.adapters[group.kind]
   const entity = findEntity(service.list(), invocation.args[entityArgName(group)], group.kind)
   return { service, entity }
 }
@@ -47,7 +48,7 @@ function naming(error: unknown, service: AdapterEntityService, type: string): un
 }
 
 export async function list(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const service = services.adapters[group.kind]
   const all = service.list().map(service.toPublic)
   emit(data, json, all, () =>
@@ -60,8 +61,8 @@ export async function list(group: AdapterGroup, invocation: Invocation): Promise
 }
 
 export async function show(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json } = setup(invocation)
-  const { service, entity } = adapterEntity(group, invocation)
+  const { data, json, services } = await setup(invocation)
+  const { service, entity } = adapterEntity(services, group, invocation)
   const shown = service.toPublic(entity)
   emit(data, json, shown, () =>
     renderAdapterEntityDetails(shown, labelOf(service, shown.adapter_type)),
@@ -75,7 +76,8 @@ export function requiredType(args: Record<string, unknown>): string {
 }
 
 export async function add(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const context = await setup(invocation)
+  const { services } = context
   const { args } = invocation
   const service = services.adapters[group.kind]
   const type = requiredType(args)
@@ -93,13 +95,14 @@ export async function add(group: AdapterGroup, invocation: Invocation): Promise<
     throw naming(error, service, type)
   }
   const shown = service.toPublic(created)
-  announce(data, json, shown, changed(group.kind, shown, 'added'))
+  announceChange(context, group.kind, shown, 'added')
 }
 
 export async function update(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const context = await setup(invocation)
+  const { services } = context
   const { args } = invocation
-  const { service, entity } = adapterEntity(group, invocation)
+  const { service, entity } = adapterEntity(services, group, invocation)
   const changes = configFromFlags(service.registry, entity.adapter_type, args)
   const name = typeof args.name === 'string' ? args.name : undefined
   const externalService = externalServiceOf(services, args)
@@ -118,21 +121,22 @@ export async function update(group: AdapterGroup, invocation: Invocation): Promi
     throw naming(error, service, entity.adapter_type)
   }
   const shown = service.toPublic(updated)
-  announce(data, json, shown, changed(group.kind, shown, 'updated'))
+  announceChange(context, group.kind, shown, 'updated')
 }
 
 export async function remove(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json } = setup(invocation)
-  const { service, entity } = adapterEntity(group, invocation)
+  const context = await setup(invocation)
+  const { services } = context
+  const { service, entity } = adapterEntity(services, group, invocation)
   await confirmDeletion(invocation, group.kind, entity)
   const removed = service.toPublic(
     service.remove(entity.id, { force: invocation.args.force === true }),
   )
-  announce(data, json, removed, changed(group.kind, removed, 'removed'))
+  announceChange(context, group.kind, removed, 'removed')
 }
 
 export async function types(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const registry = services.adapters[group.kind].registry
   const names = registry.types()
   emit(data, json, names, () =>
@@ -147,7 +151,7 @@ export async function types(group: AdapterGroup, invocation: Invocation): Promis
 
 /** The JSON Schema of a type's config (JSON), or its fields as the flags set them. */
 export async function schema(group: AdapterGroup, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const registry = services.adapters[group.kind].registry
   const type = invocation.args.type
   if (typeof type !== 'string' || !registry.has(type)) {

@@ -4,12 +4,13 @@ import {
   issueLocation,
   PolicyTextError,
   type PolicyView,
+  type Services,
   type TextCheck,
 } from '@edge-mining/services'
 import type { CommandData, Invocation } from '../command-kit'
 import { CliError, UsageError } from '../errors'
 import { findEntity } from '../find'
-import { announce, changed, confirmDeletion, emit, setup } from '../output'
+import { announceChange, confirmDeletion, emit, setup } from '../output'
 import { renderPolicies, renderPolicyDetails, renderRules } from '../views'
 
 type Issue = TextCheck['issues'][number]
@@ -41,15 +42,8 @@ export function formatIssue(issue: Issue, file: string): string {
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
-function policyOf(invocation: Invocation): PolicyView {
-  const services = invocation.data.services()
-  return findEntity(services.policies.list(), invocation.args.policy, 'policy')
-}
-
-function announcePolicy(invocation: Invocation, policy: PolicyView, verb: string): void {
-  const { data, json } = setup(invocation)
-  announce(data, json, policy, changed('policy', policy, verb))
-}
+const policyOf = (services: Services, invocation: Invocation): PolicyView =>
+  findEntity(services.policies.list(), invocation.args.policy, 'policy')
 
 /** A policy the service refused for its text: each issue on stderr, then one line. */
 function explainRefusal(data: CommandData, error: unknown, file: string): never {
@@ -61,29 +55,31 @@ function explainRefusal(data: CommandData, error: unknown, file: string): never 
 }
 
 export async function list(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const policies = services.policies.list()
   emit(data, json, policies, () => renderPolicies(policies))
 }
 
 export async function show(invocation: Invocation): Promise<void> {
-  const { data, json } = setup(invocation)
-  const policy = policyOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const policy = policyOf(services, invocation)
   emit(data, json, policy, () => renderPolicyDetails(policy))
 }
 
 export async function create(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
+  const context = await setup(invocation)
+  const { services } = context
   const { name, description } = invocation.args
   const created = services.policies.create({
     name,
     ...(typeof description === 'string' ? { description } : {}),
   })
-  announcePolicy(invocation, created, 'created')
+  announceChange(context, 'policy', created, 'created')
 }
 
 export async function importFile(invocation: Invocation): Promise<void> {
-  const { data, services } = setup(invocation)
+  const context = await setup(invocation)
+  const { data, services } = context
   const file = String(invocation.args.file)
   const text = readText(file)
   let imported: PolicyView
@@ -95,21 +91,22 @@ export async function importFile(invocation: Invocation): Promise<void> {
   } catch (error) {
     explainRefusal(data, error, file)
   }
-  announcePolicy(invocation, imported, 'imported')
+  announceChange(context, 'policy', imported, 'imported')
 }
 
 /** The policy file as stored (YAML), ready to edit and import again. */
 export async function exportFile(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const policy = policyOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const policy = policyOf(services, invocation)
   const text = services.policies.text(policy.id)
   if (json) emit(data, true, { id: policy.id, name: policy.name, text }, () => '')
   else data.terminal.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 }
 
 export async function update(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const policy = policyOf(invocation)
+  const context = await setup(invocation)
+  const { services } = context
+  const policy = policyOf(services, invocation)
   const { name, description } = invocation.args
   if (name === undefined && description === undefined) {
     throw new UsageError('Nothing to update: give --name and/or --description')
@@ -118,15 +115,16 @@ export async function update(invocation: Invocation): Promise<void> {
     ...(typeof name === 'string' ? { name } : {}),
     ...(typeof description === 'string' ? { description: description || null } : {}),
   })
-  announcePolicy(invocation, updated, 'updated')
+  announceChange(context, 'policy', updated, 'updated')
 }
 
 export async function remove(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const policy = policyOf(invocation)
+  const context = await setup(invocation)
+  const { services } = context
+  const policy = policyOf(services, invocation)
   await confirmDeletion(invocation, 'policy', policy)
   const removed = services.policies.remove(policy.id, { force: invocation.args.force === true })
-  announcePolicy(invocation, removed, 'removed')
+  announceChange(context, 'policy', removed, 'removed')
 }
 
 /**
@@ -134,8 +132,8 @@ export async function remove(invocation: Invocation): Promise<void> {
  * keeps it from running (no start rule…); exit 1 when it cannot run.
  */
 export async function check(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const policy = policyOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const policy = policyOf(services, invocation)
   const result = services.policies.check(policy.id)
   const file = `${policy.id}.yaml`
   if (json) emit(data, true, result, () => '')
@@ -163,8 +161,8 @@ export async function check(invocation: Invocation): Promise<void> {
 }
 
 export async function rules(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const policy = policyOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const policy = policyOf(services, invocation)
   const type = invocation.args.type
   const shown =
     type === 'start' || type === 'stop'

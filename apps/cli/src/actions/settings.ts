@@ -6,13 +6,14 @@ import { announce, emit, setup } from '../output'
 import { renderSettings } from '../views'
 
 export async function show(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const settings = services.settings.get()
   emit(data, json, settings, () => renderSettings(settings))
 }
 
 export async function set(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const context = await setup(invocation)
+  const { services } = context
   const changes = inputFromFlags(services, SETTINGS_FIELDS, invocation)
   if (Object.keys(changes).length === 0) {
     throw new UsageError(
@@ -20,5 +21,5 @@ export async function set(invocation: Invocation): Promise<void> {
     )
   }
   const settings = naming(SETTINGS_FIELDS, () => services.settings.update(changes))
-  announce(data, json, settings, `System settings updated.\n${renderSettings(settings)}`)
+  announce(context, settings, `System settings updated.\n${renderSettings(settings)}`)
 }

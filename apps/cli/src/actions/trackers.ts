@@ -128,9 +128,9 @@ export async function testTracker(
 
 /** `trackers test|stats|workers|rewards|payout|snapshot TRACKER`. */
 export async function runDataCommand(name: string, invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const limit = name === 'rewards' ? parseLimit(invocation.args.limit) : 10
-  const { entity } = adapterEntity(adapterGroup('mining_performance_tracker'), invocation)
+  const { entity } = adapterEntity(services, adapterGroup('mining_performance_tracker'), invocation)
   if (name === 'test') return testTracker(data, services.trackers, entity, json)
   printView(data, await loadView(data, services.trackers, entity, name as ViewName, limit), json)
 }

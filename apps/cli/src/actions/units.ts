@@ -1,47 +1,44 @@
 import type { OptimizationUnit } from '@edge-mining/domain'
+import type { Services } from '@edge-mining/services'
 import type { Invocation } from '../command-kit'
 import { UsageError } from '../errors'
 import { inputFromFlags, naming } from '../field-input'
 import { UNIT_FIELDS } from '../fields'
 import { findEntity, namer, type ReferenceKind, resolveId } from '../find'
-import { announce, changed, confirmDeletion, emit, setup } from '../output'
+import { announceChange, confirmDeletion, emit, setup } from '../output'
 import { renderContext, renderUnitDetails, renderUnits } from '../views'
 
-function unitOf(invocation: Invocation): OptimizationUnit {
-  const services = invocation.data.services()
-  return findEntity(services.units.list(), invocation.args.unit, 'optimization_unit')
-}
-
-function announceUnit(invocation: Invocation, unit: OptimizationUnit, verb: string): void {
-  const { data, json } = setup(invocation)
-  announce(data, json, unit, changed('optimization_unit', unit, verb))
-}
+const unitOf = (services: Services, invocation: Invocation): OptimizationUnit =>
+  findEntity(services.units.list(), invocation.args.unit, 'optimization_unit')
 
 export async function list(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
+  const { data, json, services } = await setup(invocation)
   const units = services.units.list()
   emit(data, json, units, () => renderUnits(units, namer(services)))
 }
 
 export async function show(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const unit = unitOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const unit = unitOf(services, invocation)
   emit(data, json, unit, () => renderUnitDetails(unit, namer(services)))
 }
 
 export async function add(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const input = inputFromFlags(services, UNIT_FIELDS, invocation)
-  announceUnit(
-    invocation,
-    naming(UNIT_FIELDS, () => services.units.create(input)),
+  const context = await setup(invocation)
+  const { units } = context.services
+  const input = inputFromFlags(context.services, UNIT_FIELDS, invocation)
+  announceChange(
+    context,
+    'optimization_unit',
+    naming(UNIT_FIELDS, () => units.create(input)),
     'added',
   )
 }
 
 export async function update(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const unit = unitOf(invocation)
+  const context = await setup(invocation)
+  const { services } = context
+  const unit = unitOf(services, invocation)
   const input = inputFromFlags(services, UNIT_FIELDS, invocation)
   if (Object.keys(input).length === 0) {
     throw new UsageError(
@@ -49,23 +46,24 @@ export async function update(invocation: Invocation): Promise<void> {
     )
   }
   const updated = naming(UNIT_FIELDS, () => services.units.update(unit.id, input))
-  announceUnit(invocation, updated, 'updated')
+  announceChange(context, 'optimization_unit', updated, 'updated')
 }
 
 export async function remove(invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const unit = unitOf(invocation)
+  const context = await setup(invocation)
+  const unit = unitOf(context.services, invocation)
   await confirmDeletion(invocation, 'optimization_unit', unit)
-  announceUnit(invocation, services.units.remove(unit.id), 'removed')
+  announceChange(context, 'optimization_unit', context.services.units.remove(unit.id), 'removed')
 }
 
 export async function setEnabled(enabled: boolean, invocation: Invocation): Promise<void> {
-  const { services } = setup(invocation)
-  const unit = unitOf(invocation)
-  const changedUnit = naming(UNIT_FIELDS, () =>
-    enabled ? services.units.enable(unit.id) : services.units.disable(unit.id),
+  const context = await setup(invocation)
+  const { units } = context.services
+  const unit = unitOf(context.services, invocation)
+  const changed = naming(UNIT_FIELDS, () =>
+    enabled ? units.enable(unit.id) : units.disable(unit.id),
   )
-  announceUnit(invocation, changedUnit, enabled ? 'enabled' : 'disabled')
+  announceChange(context, 'optimization_unit', changed, enabled ? 'enabled' : 'disabled')
 }
 
 /** `units add-miner|remove-miner|add-notifier|remove-notifier UNIT ID`. */
@@ -74,10 +72,10 @@ export async function membership(
   adding: boolean,
   invocation: Invocation,
 ): Promise<void> {
-  const { services } = setup(invocation)
-  const unit = unitOf(invocation)
-  const id = resolveId(services, kind, invocation.args.member)
-  const { units } = services
+  const context = await setup(invocation)
+  const { units } = context.services
+  const unit = unitOf(context.services, invocation)
+  const id = resolveId(context.services, kind, invocation.args.member)
   const updated = naming(UNIT_FIELDS, () =>
     kind === 'miner'
       ? adding
@@ -87,13 +85,13 @@ export async function membership(
         ? units.addNotifier(unit.id, id)
         : units.removeNotifier(unit.id, id),
   )
-  announceUnit(invocation, updated, 'updated')
+  announceChange(context, 'optimization_unit', updated, 'updated')
 }
 
 /** The unit's decisional context, read now; the parts that could not be had are listed. */
 export async function context(invocation: Invocation): Promise<void> {
-  const { data, json, services } = setup(invocation)
-  const unit = unitOf(invocation)
+  const { data, json, services } = await setup(invocation)
+  const unit = unitOf(services, invocation)
   const built = await data.terminal.spin(`Reading the site of ${unit.name}…`, () =>
     services.context.unitContext(unit.id),
   )

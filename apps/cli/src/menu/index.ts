@@ -50,7 +50,7 @@ function settingsMenu(session: Session): Promise<void> {
  */
 export async function runMenu(data: CommandData): Promise<void> {
   const prompter = createPrompter({ input: data.terminal.stdin, output: data.terminal.stdout })
-  const session: Session = { data, prompter, services: data.services() }
+  const session: Session = { data, prompter, services: await data.services() }
   const adapters = (kind: Parameters<typeof adapterGroup>[0], label: string) =>
     opens(session, label, () => adapterSpec(session, adapterGroup(kind)))
   const main: Choice[] = [
