@@ -13,6 +13,8 @@ export interface ConfigField {
   required: boolean
   /** Write-only: read hidden, never echoed or printed. */
   secret: boolean
+  /** The allowed values, when the schema lists them (a picklist). */
+  choices: string[] | undefined
 }
 
 /** Flags of the adapter commands themselves; a config key that would clash gets `config-`. */
@@ -41,6 +43,7 @@ interface JsonSchemaProperty {
   description?: string
   default?: unknown
   writeOnly?: boolean
+  enum?: unknown[]
 }
 
 function fieldType(property: JsonSchemaProperty): ConfigField['type'] {
@@ -67,6 +70,7 @@ export function configFields(registry: KindRegistry, type: string): ConfigField[
     default: property.default,
     required: required.has(key),
     secret: secrets.has(key) || property.writeOnly === true,
+    choices: property.enum?.map(String),
   }))
 }
 

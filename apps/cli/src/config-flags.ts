@@ -25,10 +25,11 @@ export function configFlagArgs(registry: KindRegistry): ArgsDef {
   const args: ArgsDef = {}
   for (const [flag, { field, types }] of allConfigFlags(registry)) {
     const defaultNote = field.default === undefined ? '' : ` (default ${String(field.default)})`
+    const choices = field.choices ? `: ${field.choices.join(', ')}` : ''
     const secretNote = field.secret ? '; secret: pass - to read it from stdin' : ''
     args[flag] = {
       type: 'string',
-      description: `${field.description ?? field.key}${defaultNote} [${types.join(', ')}]${secretNote}`,
+      description: `${field.description ?? field.key}${choices}${defaultNote} [${types.join(', ')}]${secretNote}`,
       valueHint: field.type === 'string' ? 'value' : field.type,
     }
   }

@@ -1,4 +1,8 @@
-import { ENERGY_SOURCE_TYPES } from '@edge-mining/domain'
+import {
+  DEFAULT_MIN_OFF_SECONDS,
+  DEFAULT_MIN_ON_SECONDS,
+  ENERGY_SOURCE_TYPES,
+} from '@edge-mining/domain'
 import type { ArgsDef } from 'citty'
 import type { ReferenceKind } from './find'
 
@@ -22,6 +26,8 @@ export interface FieldSpec {
   refers?: ReferenceKind
   /** Asked by the menu when adding (the rest keep their defaults unless updating). */
   ask?: boolean
+  /** What the service uses when it is not given, shown in the menu's brackets when adding. */
+  default?: string
 }
 
 export const MINER_FIELDS: readonly FieldSpec[] = [
@@ -61,6 +67,7 @@ export const ENERGY_SOURCE_FIELDS: readonly FieldSpec[] = [
     type: 'choice',
     choices: ENERGY_SOURCE_TYPES,
     ask: true,
+    default: 'solar',
   },
   {
     key: 'nominal_power_max',
@@ -160,6 +167,8 @@ export const UNIT_FIELDS: readonly FieldSpec[] = [
     label: 'Minimum time on before stopping (s)',
     type: 'integer',
     expected: 'a whole number of seconds',
+    ask: true,
+    default: String(DEFAULT_MIN_ON_SECONDS),
   },
   {
     key: 'min_off_seconds',
@@ -167,6 +176,8 @@ export const UNIT_FIELDS: readonly FieldSpec[] = [
     label: 'Minimum time off before starting (s)',
     type: 'integer',
     expected: 'a whole number of seconds',
+    ask: true,
+    default: String(DEFAULT_MIN_OFF_SECONDS),
   },
 ]
 

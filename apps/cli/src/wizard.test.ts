@@ -49,6 +49,15 @@ const notifier = (type: string, configSchema: v.GenericSchema): AdapterDefinitio
 const notifiers = [
   notifier('chat', v.object({ channel })),
   notifier('pager', v.object({ channel, urgent: v.optional(v.boolean()) })),
+  notifier(
+    'siren',
+    v.object({
+      tone: v.optional(
+        v.pipe(v.picklist(['low', 'high'], 'must be low or high'), v.description('Tone')),
+        'low',
+      ),
+    }),
+  ),
 ]
 
 const adapters = createAdapterRegistry([thirdPool, ...notifiers])
@@ -136,6 +145,19 @@ describe('a wizard generated from the config schema', () => {
     expect(said.join('\n')).not.toContain('short')
   })
 
+  test('a field with listed values shows them and takes only one of them', async () => {
+    const sirens = adapters.forKind('notifier')
+    expect(configFields(sirens, 'siren')[0]?.choices).toEqual(['low', 'high'])
+    const { prompter, asked, said } = scripted(['loud', 'high'])
+    expect(await runConfigWizard(prompter, sirens, 'siren', { paint })).toEqual({ tone: 'high' })
+    expect(asked[0]).toEqual({
+      question: 'Tone (tone: low, high)',
+      options: { hidden: false, default: 'low' },
+    })
+    expect(said).toEqual(['tone: must be low or high. Try again.'])
+    expect(configFlagArgs(sirens).tone?.description).toBe('Tone: low, high (default low) [siren]')
+  })
+
   test('updating: Enter keeps the stored secret and the current values', async () => {
     const { prompter, asked } = scripted(['', '', ''])
     const config = await runConfigWizard(prompter, registry, 'dummy', {
@@ -151,7 +173,7 @@ describe('a wizard generated from the config schema', () => {
 describe('config flags generated from the config schemas', () => {
   test('one flag per field of any adapter of the kind, described with its default and adapters', () => {
     const args = configFlagArgs(adapters.forKind('notifier'))
-    expect(Object.keys(args)).toEqual(['channel', 'urgent'])
+    expect(Object.keys(args)).toEqual(['channel', 'urgent', 'tone'])
     expect(args.channel?.description).toBe('Channel (default alerts) [chat, pager]')
     expect(args.urgent?.description).toBe('urgent [pager]')
     expect(Object.keys(configFlagArgs(registry))).toEqual(['account-key', 'region', 'max-workers'])

@@ -10,7 +10,8 @@ export interface WizardOptions {
 }
 
 function question(field: ConfigField): string {
-  const label = field.description ? `${field.description} (${field.key})` : field.key
+  const key = field.choices ? `${field.key}: ${field.choices.join(', ')}` : field.key
+  const label = field.description ? `${field.description} (${key})` : key
   return field.required ? `${label} *` : label
 }
 

@@ -464,6 +464,8 @@ describe('the menu', () => {
       '1', // miners: Rig
       '', // tracker: none
       '', // notifiers: none
+      '', // minimum on: the default
+      '60', // minimum off
       '3', // Manage Unit
       '1', // Home
       '3', // Enable
@@ -479,6 +481,7 @@ describe('the menu', () => {
       / {2}1\. Roof \([0-9a-f-]{36}\)\nEnergy source \(number; none for none\): /,
     )
     expect(run.stdout).toContain('Invalid index. Try again.')
+    expect(run.stdout).toContain('Minimum time on before stopping (s) [300]: ')
     expect(run.stdout).toMatch(
       /Optimization unit 'Home' \(ID: [0-9a-f-]{36}\) successfully enabled\./,
     )
@@ -488,7 +491,14 @@ describe('the menu', () => {
     expect(run.stdout).toMatch(/^Grid\s+exporting 2,000 W$/m)
     expect(run.stdout).toMatch(/^Miner\s+Rig: off, —, 5 W$/m)
     expect(site.repositories.units.list()).toMatchObject([
-      { name: 'Home', is_enabled: true, performance_tracker_id: null, notifier_ids: [] },
+      {
+        name: 'Home',
+        is_enabled: true,
+        performance_tracker_id: null,
+        notifier_ids: [],
+        min_on_seconds: 300,
+        min_off_seconds: 60,
+      },
     ])
   })
 })

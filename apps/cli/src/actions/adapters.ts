@@ -165,7 +165,7 @@ export async function schema(group: AdapterGroup, invocation: Invocation): Promi
       ? `${type} takes no settings.`
       : renderTable(fields, [
           { header: 'Flag', value: (field) => `--${field.flag}` },
-          { header: 'Type', value: (field) => field.type },
+          { header: 'Type', value: (field) => field.choices?.join('|') ?? field.type },
           {
             header: 'Required',
             value: (field) => (field.required && field.default === undefined ? 'yes' : ''),

@@ -172,7 +172,8 @@ async function askField(
     })
   } else if (refers) listEntities(session, entities)
   const currentText = (() => {
-    if (current === null || current === undefined) return undefined
+    if (current === undefined) return field.default
+    if (current === null) return undefined
     if (Array.isArray(current)) {
       const numbers = current.map((id) => entities.findIndex((entity) => entity.id === id) + 1)
       return numbers.filter((number) => number > 0).join(',') || undefined
