@@ -31,7 +31,8 @@ export function adapterEntity(
   return { service, entity }
 }
 
-const labelOf = (service: AdapterEntityService, type: string) =>
+/** The adapter's label; a type no longer registered (its package removed) says so. */
+export const adapterLabel = (service: AdapterEntityService, type: string) =>
   service.registry.has(type) ? service.registry.get(type).label : 'not registered'
 
 /** `--external-service ID|none` → the id, null, or undefined when not given. */
@@ -54,7 +55,7 @@ export async function list(group: AdapterGroup, invocation: Invocation): Promise
   emit(data, json, all, () =>
     renderAdapterEntities(
       all,
-      (type) => labelOf(service, type),
+      (type) => adapterLabel(service, type),
       `No ${group.label.toLowerCase()}s configured.`,
     ),
   )
@@ -65,7 +66,7 @@ export async function show(group: AdapterGroup, invocation: Invocation): Promise
   const { service, entity } = adapterEntity(services, group, invocation)
   const shown = service.toPublic(entity)
   emit(data, json, shown, () =>
-    renderAdapterEntityDetails(shown, labelOf(service, shown.adapter_type)),
+    renderAdapterEntityDetails(shown, adapterLabel(service, shown.adapter_type)),
   )
 }
 

@@ -138,17 +138,19 @@ export async function check(invocation: Invocation): Promise<void> {
   const file = `${policy.id}.yaml`
   if (json) emit(data, true, result, () => '')
   else {
-    const located = new Set(policy.issues.map(describeIssue))
+    // The check repeats the file's issues (errors with their place, warnings without); the
+    // rest (no start rule, disabled rules…) are about the whole file.
+    const fromIssues = new Set(
+      policy.issues.flatMap((issue) => [describeIssue(issue), issue.message]),
+    )
+    const whole = (severity: string, messages: string[]) =>
+      messages
+        .filter((message) => !fromIssues.has(message))
+        .map((message) => `${file}: ${severity}: ${message}`)
     const lines = [
       ...policy.issues.map((issue) => formatIssue(issue, file)),
-      ...result.errors
-        .filter((error) => !located.has(error))
-        .map((error) => `${file}: error: ${error}`),
-      ...result.warnings
-        .filter(
-          (warning) => !located.has(warning) && !policy.issues.some((i) => i.message === warning),
-        )
-        .map((warning) => `${file}: warning: ${warning}`),
+      ...whole('error', result.errors),
+      ...whole('warning', result.warnings),
     ]
     for (const line of lines) data.terminal.stdout.write(`${line}\n`)
     const summary = `${policy.name}: ${plural(result.errors.length, 'error')}, ${plural(result.warnings.length, 'warning')}`

@@ -1,12 +1,14 @@
 import {
   type AdapterEntity,
   type EnergySource,
+  type EntityKind,
   entityLabel,
   type MinerEntity,
   type OptimizationUnit,
 } from '@edge-mining/domain'
 import type { PolicyView } from '@edge-mining/services'
-import type { Action, Invocation } from '../command-kit'
+import { adapterLabel } from '../actions/adapters'
+import type { Action } from '../command-kit'
 import { ENERGY_SOURCE_FIELDS, type FieldSpec, MINER_FIELDS, UNIT_FIELDS } from '../fields'
 import { type Named, namer } from '../find'
 import { renderAdapterEntityDetails } from '../format'
@@ -19,7 +21,7 @@ import {
   renderUnitDetails,
 } from '../views'
 import { runConfigWizard } from '../wizard'
-import { type EntityAction, type EntityMenuSpec, invoke } from './entity-menu'
+import { article, type EntityAction, type EntityMenuSpec, invoke } from './entity-menu'
 import { askFields, attempt, confirm, pick, type Session } from './kit'
 
 const adapters = () => import('../actions/adapter-extras')
@@ -77,7 +79,7 @@ async function chooseType(session: Session, group: AdapterGroup): Promise<string
     prompter.say(`${index}. ${type} — ${registry.get(type).label}`)
   })
   for (;;) {
-    const answer = await prompter.ask(`Choose a ${group.menuNoun}`)
+    const answer = await prompter.ask(`Choose ${article(group.menuNoun)}`)
     const index = /^\d+$/.test(answer) ? Number(answer) : -1
     const type = types[index] ?? types.find((candidate) => candidate === answer.toLowerCase())
     if (type !== undefined) return type
@@ -132,25 +134,22 @@ function adapterActions(session: Session, group: AdapterGroup): EntityAction<Ada
     adapters,
     argName,
   )
-  const view = actionsOf<Awaited<ReturnType<typeof trackerViews>>, AdapterEntity>(
+  const pool = actionsOf<Awaited<ReturnType<typeof trackerViews>>, AdapterEntity>(
     session,
     trackerViews,
     argName,
   )
-  const data =
-    (name: string) =>
-    (module: Awaited<ReturnType<typeof trackerViews>>) =>
-    (invocation: Invocation) =>
-      module.runDataCommand(name, invocation)
+  const view = (label: string, name: string) =>
+    pool(label, (m) => (invocation) => m.runDataCommand(name, invocation))
   switch (group.kind) {
     case 'mining_performance_tracker':
       return [
-        view('Test Tracker', data('test')),
-        view('Pool statistics', data('stats')),
-        view('Workers', data('workers')),
-        view('Recent rewards', data('rewards')),
-        view('Payout schedule', data('payout')),
-        view('Full snapshot', data('snapshot')),
+        view('Test Tracker', 'test'),
+        view('Pool statistics', 'stats'),
+        view('Workers', 'workers'),
+        view('Recent rewards', 'rewards'),
+        view('Payout schedule', 'payout'),
+        view('Full snapshot', 'snapshot'),
       ]
     case 'miner_controller':
       return [
@@ -171,8 +170,6 @@ function adapterActions(session: Session, group: AdapterGroup): EntityAction<Ada
 
 export function adapterSpec(session: Session, group: AdapterGroup): EntityMenuSpec<AdapterEntity> {
   const service = session.services.adapters[group.kind]
-  const labelOf = (type: string) =>
-    service.registry.has(type) ? service.registry.get(type).label : 'not registered'
   return {
     kind: group.kind,
     title: group.menuTitle,
@@ -183,7 +180,10 @@ export function adapterSpec(session: Session, group: AdapterGroup): EntityMenuSp
     summary: (entity) => `Type: ${entity.adapter_type}`,
     pickLine: (entity) => `${entity.name} (${entity.adapter_type}, ${entity.id})`,
     details: (entity) =>
-      renderAdapterEntityDetails(service.toPublic(entity), labelOf(entity.adapter_type)),
+      renderAdapterEntityDetails(
+        service.toPublic(entity),
+        adapterLabel(service, entity.adapter_type),
+      ),
     add: () => addAdapter(session, group),
     update: (entity) => updateAdapter(session, group, entity),
     remove: (entity, force) => service.remove(entity.id, { force }),
@@ -194,7 +194,7 @@ export function adapterSpec(session: Session, group: AdapterGroup): EntityMenuSp
 /** Add and update of an entity with fixed fields, asked from its field specs. */
 function fieldEditing<T extends { id: string; name: string }>(
   session: Session,
-  kind: Parameters<typeof entityLabel>[0],
+  kind: EntityKind,
   fields: readonly FieldSpec[],
   service: { create(input: unknown): T; update(id: string, input: unknown): T },
 ) {
