@@ -1,16 +1,19 @@
 /**
- * API benchmark: requests/s and p99 latency of `GET /health` and of a cached
- * `GET …/{id}/stats` on one server (SQLite database, Ocean tracker against the pool simulator),
- * then how many requests reached the simulated pool during the run — with the cache that must
- * stay within ceil(duration / TTL) per pool endpoint. Prints figures, asserts nothing.
+ * API benchmark: requests/s and p99 latency of `GET /health` on a bare Hono app and on ours
+ * (same @hono/node-server, same load generator), and of a cached `GET …/{id}/stats` on ours
+ * (SQLite database, Ocean tracker against the pool simulator); the ratios the issue asks for
+ * (ours ÷ bare ≥ 0.7, stats ÷ health ≥ 0.7); the server's resident memory after start, idle,
+ * with every route mounted; then how many requests reached the simulated pool during the run
+ * (the cache must keep it within ceil(duration / TTL) per pool endpoint). Prints figures,
+ * asserts nothing.
  *
- * The server runs as its own process from its build (`pnpm build` first), as `pnpm start` runs
- * it, so the load generator does not share its event loop.
+ * Each server runs as its own process (ours from its build: `pnpm build` first, as `pnpm start`
+ * runs it), so the load generator does not share its event loop.
  * BENCH_SECONDS (default 10) sets the duration of each run, BENCH_CONNECTIONS (default 10) the
  * concurrent connections.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,12 +30,40 @@ if (!existsSync(entry)) {
   process.exit(1)
 }
 
-async function load(title: string, url: string) {
+async function load(title: string, url: string): Promise<number> {
   const result = await autocannon({ url, connections, duration: seconds })
   const non2xx = result.non2xx + result.errors + result.timeouts
   console.log(
-    `${title.padEnd(28)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ${result.requests.total} requests, ${non2xx} not 2xx`,
+    `${title.padEnd(30)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ${result.requests.total} requests, ${non2xx} not 2xx`,
   )
+  return result.requests.average
+}
+
+/** Resident set size of a process, in MB (Linux). */
+function rssMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
+  return kilobytes / 1024
+}
+
+/** Starts a server process on a free port and waits until /health answers. */
+async function startServer(args: string[], env: Record<string, string>) {
+  const port = await freePort()
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, API_PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const base = `http://127.0.0.1:${port}`
+  await waitUntilHealthy(base)
+  return {
+    base,
+    pid: child.pid ?? 0,
+    async stop() {
+      child.kill('SIGINT')
+      await exited
+    },
+  }
 }
 
 /** A port nobody listens on right now. */
@@ -59,21 +90,21 @@ async function waitUntilHealthy(base: string) {
 
 const folder = mkdtempSync(join(tmpdir(), 'bench-api-'))
 const ocean = await startOceanSimulator()
-const port = await freePort()
+const bareEntry = fileURLToPath(new URL('./bare-hono-server.ts', import.meta.url))
+console.log(
+  `Node ${process.version}, each server in its own process (ours: built dist, LOG_LEVEL=warn), ${connections} connections, ${seconds} s per run`,
+)
 // Request logs off (warnings only): they would measure the terminal, not the server.
-const server = spawn(process.execPath, [entry], {
-  env: {
-    ...process.env,
-    API_PORT: String(port),
-    DB_PATH: join(folder, 'bench.db'),
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+const ours = await startServer([entry], {
+  DB_PATH: join(folder, 'bench.db'),
+  POLICIES_DIR: join(folder, 'policies'),
+  LOG_LEVEL: 'warn',
 })
-const exited = new Promise((resolve) => server.once('exit', resolve))
 try {
-  const base = `http://127.0.0.1:${port}`
-  await waitUntilHealthy(base)
+  const { base } = ours
+  // Idle after start: every route is mounted; nothing has been asked yet but /health.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const idleRss = rssMegabytes(ours.pid)
   const created = await fetch(`${base}/api/v1/mining-performance-trackers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -87,13 +118,28 @@ try {
   const stats = `${base}/api/v1/mining-performance-trackers/${tracker.id}/stats`
   ocean.resetRequests()
   // One cold request fills the cache; every request of the run after it is a cache hit.
-  await (await fetch(stats)).arrayBuffer()
+  const body = await (await fetch(stats)).text()
 
+  const bare = await startServer(['--import', 'tsx', bareEntry], { BENCH_BODY: body })
+  let bareHealth: number
+  let bareStats: number
+  try {
+    bareHealth = await load('bare Hono GET /health', `${bare.base}/health`)
+    bareStats = await load(`bare Hono GET /stats (${body.length} B)`, `${bare.base}/stats`)
+  } finally {
+    await bare.stop()
+  }
+  const healthRate = await load('ours GET /health', `${base}/health`)
+  const statsRate = await load('ours GET …/{id}/stats (cached)', stats)
   console.log(
-    `Node ${process.version}, server in its own process (built dist, LOG_LEVEL=warn), ${connections} connections, ${seconds} s per run`,
+    `ours /health ÷ bare Hono /health = ${(healthRate / bareHealth).toFixed(2)} (target ≥ 0.7); cached stats ÷ ours /health = ${(statsRate / healthRate).toFixed(2)} (target ≥ 0.7)`,
   )
-  await load('GET /health', `${base}/health`)
-  await load('GET …/{id}/stats (cached)', stats)
+  console.log(
+    `for scale: bare Hono's same-size body ÷ its /health = ${(bareStats / bareHealth).toFixed(2)}; ours cached stats ÷ bare Hono's same body = ${(statsRate / bareStats).toFixed(2)}`,
+  )
+  console.log(
+    `RSS after start, idle: ${idleRss.toFixed(1)} MB (target ≤ 70 MB); after the runs: ${rssMegabytes(ours.pid).toFixed(1)} MB`,
+  )
 
   const seen = ocean.requests()
   const ttlSeconds = POOL_TTL_MS.pool_stats / 1000
@@ -102,8 +148,7 @@ try {
     `pool requests (cold fetch + both runs): ${seen.total} ${JSON.stringify(seen.byEndpoint)} — expected ≤ ${bound} per endpoint (ceil(${2 * seconds} s / ${ttlSeconds} s TTL))`,
   )
 } finally {
-  server.kill('SIGINT')
-  await exited
+  await ours.stop()
   await ocean.close()
   rmSync(folder, { recursive: true, force: true })
 }

@@ -8,7 +8,7 @@ import * as v from 'valibot'
 import { bearerAuth } from './auth'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
-import { type ApiEnv, ApiError, jsonResponse, scrub, secretsOf } from './http'
+import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
 import { logRequest } from './logging'
 import { createEnergySourceRoutes } from './routes/energy-sources'
 import {
@@ -56,6 +56,25 @@ const MetricsSchema = v.object({
 })
 
 /**
+ * A JSON answer is scrubbed of the secrets of the entities the route served: a 200 can carry
+ * text an adapter wrote (a snapshot's or a context's `errors`), and an adapter may quote its
+ * own token there. Only routes that remembered secrets pay for the re-read.
+ */
+async function scrubResponse(
+  res: Response,
+  secrets: readonly string[],
+  replace: (clean: Response) => void,
+): Promise<void> {
+  if (secrets.length === 0 || !res.body) return
+  if (!/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return
+  const text = await res.text()
+  const clean = scrubSecretValues(text, secrets)
+  const headers = new Headers(res.headers)
+  headers.delete('content-length')
+  replace(new Response(clean, { status: res.status, statusText: res.statusText, headers }))
+}
+
+/**
  * The whole HTTP surface as a Hono app: pure wiring, no listening socket (test it with
  * `app.request()`), no environment reads.
  */
@@ -75,6 +94,10 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     const started = now()
     c.set('secrets', [])
     await next()
+    await scrubResponse(c.res, secretsOf(c), (clean) => {
+      c.res = undefined
+      c.res = clean
+    })
     const status = c.res.status
     counts.total += 1
     counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
@@ -96,14 +119,15 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   // @hono/node-server build a full Request, several times the cost of a whole GET.
   app.use('*', (c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limitBody(c, next)))
 
-  app.use(
-    '*',
-    cors({
-      origin: '*',
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
-    }),
-  )
+  const allowCors = cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
+  })
+  // Only browsers send Origin. Hono's cors sets headers before the handler runs, which turns
+  // every response into a full Response object (several times the cost of a whole GET), so
+  // clients that cannot need CORS (curl, scripts, Prometheus) skip it.
+  app.use('*', (c, next) => (c.req.header('origin') ? allowCors(c, next) : next()))
 
   if (options.apiToken) {
     const auth = bearerAuth(options.apiToken)

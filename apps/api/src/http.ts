@@ -68,11 +68,19 @@ export function validate<
 /**
  * Request bodies must be JSON of the expected shape: a body with another content type is
  * answered 415 instead of being silently read as `{}`, malformed JSON 400, and JSON of the
- * wrong shape (an array where an object is expected, or the reverse) 422. No body passes.
+ * wrong shape (an array where an object is expected, or the reverse) 422. No body passes,
+ * unless `required` (a route that replaces a list must not read a forgotten body as `[]`).
  */
-export function jsonBody(shape: 'object' | 'array' = 'object'): MiddlewareHandler {
+export function jsonBody(
+  shape: 'object' | 'array' = 'object',
+  options: { required?: boolean } = {},
+): MiddlewareHandler {
+  const expected = shape === 'array' ? 'a JSON list' : 'a JSON object'
   return async (c, next) => {
     const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0'
+    if (!hasBody && options.required) {
+      throw new ApiError(422, `body: expected ${expected}, got no body`)
+    }
     if (hasBody) {
       const contentType = c.req.header('content-type')
       if (!(contentType && /^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType))) {
@@ -135,8 +143,26 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out
 }
 
+/**
+ * Replaces each known secret in a response body with `***`, as written and as JSON escapes it;
+ * nothing else (no pattern guessing: a success body is data, not an error text).
+ */
+export function scrubSecretValues(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length < 4) continue
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      out = out.split(form).join('***')
+    }
+  }
+  return out
+}
+
 /** An OpenAPI request body: JSON described by a valibot schema. */
-export function jsonRequest(schema: v.GenericSchema, required = true) {
+export function jsonRequest(
+  schema: v.GenericSchema,
+  required = true,
+): NonNullable<DescribeRouteOptions['requestBody']> {
   return { required, content: { 'application/json': { schema: resolver(schema) } } }
 }
 

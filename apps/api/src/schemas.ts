@@ -30,7 +30,8 @@ export const ErrorSchema = v.pipe(
 
 export const HealthSchema = v.object({ status: v.literal('ok') })
 
-export const UuidSchema = v.pipe(v.string(), v.uuid('expected a UUID'))
+/** A UUID in any case, answered lower-case: ids are stored lower-case, as upstream's UUIDs compare. */
+export const UuidSchema = v.pipe(v.string(), v.uuid('expected a UUID'), v.toLowerCase())
 
 export const idParam = <const K extends string>(name: K, what: string) =>
   v.object({ [name]: v.pipe(UuidSchema, v.description(`${what} id (UUID)`)) } as unknown as {
@@ -64,8 +65,18 @@ export const RewardsQuerySchema = v.object({
   ),
 })
 
+/**
+ * A JSON object. `v.record` alone accepts a list and answers it as an object (`[]` became the
+ * config `{}`), so a list is refused first.
+ */
+export const JsonRecordSchema = v.pipe(
+  v.unknown(),
+  v.check((input) => !Array.isArray(input), 'expected an object, not a list'),
+  v.record(v.string(), v.unknown(), 'expected an object'),
+)
+
 const ConfigSchema = v.pipe(
-  v.record(v.string(), v.unknown()),
+  JsonRecordSchema,
   v.description(
     'Adapter configuration; see …/types/{adapter_type}/config-schema. Secret fields are write-only.',
   ),

@@ -28,6 +28,13 @@ export function createFuzzer(options: {
   bodyLimitBytes: number
   /** Authorization header value for most cases. */
   authorization?: string
+  /**
+   * Path templates to fuzz instead of the tracker routes; each `{id}` becomes an id the fuzzer
+   * picks (one of `ids`, unknown, malformed…).
+   */
+  templates?: readonly string[]
+  /** More JSON keys the bodies may use (the new routes' fields). */
+  keys?: readonly string[]
 }) {
   const random = mulberry32(options.seed)
   const int = (n: number) => Math.floor(random() * n)
@@ -61,7 +68,10 @@ export function createFuzzer(options: {
       () => '',
     ])()
 
+  const templated = (templates: readonly string[]) => pick(templates).replace(/\{id\}/g, () => id())
+
   const path = () => {
+    if (options.templates && chance(0.95)) return templated(options.templates)
     const t = '/api/v1/mining-performance-trackers'
     return pick([
       () => t,
@@ -112,7 +122,16 @@ export function createFuzzer(options: {
       case 3:
         return randomString(40)
       case 4:
-        return pick(['dummy', 'ocean', 'braiins_pool', '***', ''])
+        return pick([
+          'dummy',
+          'ocean',
+          'braiins_pool',
+          '***',
+          '',
+          ...(options.templates && options.ids.length > 0
+            ? [pick(options.ids), [pick(options.ids)]]
+            : []),
+        ])
       case 5:
         return Array.from({ length: int(4) }, () => jsonValue(depth + 1))
       default: {
@@ -132,6 +151,7 @@ export function createFuzzer(options: {
           '__proto__',
           'constructor',
           randomString(6),
+          ...(options.keys ?? []),
         ]
         return Object.fromEntries(
           Array.from({ length: int(5) }, () => [pick(keys), jsonValue(depth + 1)]),

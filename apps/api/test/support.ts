@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AdapterDefinition } from '@edge-mining/domain'
+import type { AdapterDefinition, AnyAdapterDefinition, Platform } from '@edge-mining/domain'
 import {
   type Freshness,
   hashRate,
   type MiningPerformanceTrackerPort,
   payoutSchedule,
   poolStats,
+  systemPlatform,
   type TrackerCallOptions,
 } from '@edge-mining/domain'
 import { openRuntime, shippedAdapterDefinitions } from '@edge-mining/runtime'
@@ -80,7 +81,12 @@ export function scriptedPool() {
  * with the Braiins tracker replaced by the scripted pool. Closed when the test finishes.
  */
 export function makeApp(
-  options: Partial<CreateAppOptions> & { env?: Record<string, string> } = {},
+  options: Partial<CreateAppOptions> & {
+    env?: Record<string, string>
+    platform?: Platform
+    /** Made-up adapter definitions offered beside the shipped ones. */
+    adapters?: AnyAdapterDefinition[]
+  } = {},
 ) {
   const pool = scriptedPool()
   const folder = mkdtempSync(join(tmpdir(), 'edge-mining-api-test-'))
@@ -88,12 +94,14 @@ export function makeApp(
   const runtime = openRuntime({
     env: { DB_PATH: ':memory:', POLICIES_DIR: join(folder, 'policies'), ...options.env },
     logger: logs.logger,
+    ...(options.platform ? { platform: options.platform } : {}),
     adapters: ({ cache }) => [
       ...shippedAdapterDefinitions({ cache }).filter(
         (definition) =>
           definition.kind !== 'mining_performance_tracker' || definition.type === 'dummy',
       ),
       pool.definition,
+      ...(options.adapters ?? []),
     ],
   })
   onTestFinished(async () => {
@@ -101,11 +109,12 @@ export function makeApp(
     rmSync(folder, { recursive: true, force: true })
   })
   const { services } = runtime
+  const { env: _env, platform: _platform, adapters: _adapters, ...appOptions } = options
   const app = createApp({
     services,
     cacheStats: () => ({ ...runtime.cache.stats() }),
     logger: logs.logger,
-    ...options,
+    ...appOptions,
   })
   const request = async (path: string, init?: RequestInit): Promise<LooseResponse> =>
     app.request(path, init)
@@ -135,4 +144,19 @@ export type Loose = any
 export type LooseResponse = Omit<Response, 'json' | 'clone'> & {
   json(): Promise<Loose>
   clone(): LooseResponse
+}
+
+/**
+ * A platform whose wall clock stands still until moved: the dummy adapters take all their time
+ * from it, so readings are deterministic. Timers and ids are the process's own.
+ */
+export function fixedClock(iso: string) {
+  let now = Date.parse(iso)
+  const platform: Platform = { ...systemPlatform(), now: () => now }
+  return {
+    platform,
+    advance(ms: number) {
+      now += ms
+    },
+  }
 }

@@ -74,6 +74,8 @@ export interface RuleStateRepository {
   delete(key: string): void
   /** Forgets every key starting with `prefix` (a unit or miner removed). */
   deletePrefix(prefix: string): void
+  /** Every `[key, trueSinceMs]` whose key starts with `prefix` (a unit's state, to plan with). */
+  list(prefix: string): [string, number][]
 }
 
 /** A manual start/stop that holds a miner in that state until `until`. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compilePolicy, createMemoryRuleStateStore, PolicyCompileError } from './compile'
-import { decideNextAction, evaluatePolicy, explain } from './evaluate'
+import { decideNextAction, decidingLeaves, evaluatePolicy, explain, leafSentence } from './evaluate'
 import { parsePolicy } from './parse'
 import { context, policy, rule } from './test-support/helpers'
 import type { Condition } from './types'
@@ -313,5 +313,39 @@ describe('generated evaluator against the interpreter', () => {
         expect(g.first(ctx)).toBe(n.first(ctx))
       }
     }
+  })
+})
+
+describe('the leaves that decided, in sentences', () => {
+  const both: Condition = {
+    all_of: [sunny, { field: 'energy_state.battery.state_of_charge', operator: 'gt', value: 40 }],
+  }
+  const either: Condition = { any_of: [lowBattery, sunny] }
+  const outcomeOf = (condition: Condition, state: object) =>
+    evaluatePolicy(policy([rule(condition, { id: 'r', name: 'R' })], []), context(state))
+
+  it('a true all_of is decided by every leaf; a false one by its first false leaf', () => {
+    const sunnyAndFull = outcomeOf(both, {
+      energy_state: { production: 4000, battery: { state_of_charge: 80 } },
+    })
+    expect(decidingLeaves(sunnyAndFull.trace[0] ?? null).map(leafSentence)).toEqual([
+      'energy_state.production = 4000 W > 3000',
+      'energy_state.battery.state_of_charge = 80 % > 40',
+    ])
+    const cloudy = outcomeOf(both, {
+      energy_state: { production: 1000, battery: { state_of_charge: 80 } },
+    })
+    expect(decidingLeaves(cloudy.trace[0] ?? null).map(leafSentence)).toEqual([
+      'energy_state.production = 1000 W > 3000',
+    ])
+  })
+
+  it('a true any_of is decided by its first true leaf', () => {
+    const sunnyNotLow = outcomeOf(either, {
+      energy_state: { production: 4000, battery: { state_of_charge: 50 } },
+    })
+    expect(decidingLeaves(sunnyNotLow.trace[0] ?? null).map(leafSentence)).toEqual([
+      'energy_state.production = 4000 W > 3000',
+    ])
   })
 })

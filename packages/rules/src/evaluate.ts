@@ -352,17 +352,52 @@ function seconds(value: number): string {
   return `${Math.round(value * 10) / 10} s`
 }
 
+type LeafNode = Extract<TraceNode, { kind: 'leaf' }>
+
+/** `energy_state.production = 3400 W > 3000`: one leaf as a person reads it. */
+export function leafSentence(node: LeafNode): string {
+  const expected = node.value_ref
+    ? `${node.value_ref} (${showValue(node.expected, node.unit)})`
+    : showValue(node.expected, null)
+  return `${node.field} = ${showValue(node.actual, node.unit)} ${node.symbol} ${expected}`
+}
+
+/**
+ * The leaves that decided a condition's result: for a true `all_of` every child, for a true
+ * `any_of` the first true child, and the reverse for false; through `not_`. What a decision's
+ * reason quotes ("the leaf that decided").
+ */
+export function decidingLeaves(node: TraceNode | null): LeafNode[] {
+  if (node === null) return []
+  switch (node.kind) {
+    case 'leaf':
+      return [node]
+    case 'not_':
+      return decidingLeaves(node.child)
+    case 'all_of':
+    case 'any_of': {
+      const decisive = node.kind === 'all_of' ? 'false' : 'true'
+      const first = node.children.find(
+        (child) => child.kind !== 'rule' && resultOf(child) === decisive,
+      )
+      if (first) return decidingLeaves(first)
+      return node.children.flatMap((child) => decidingLeaves(child))
+    }
+    default:
+      return decidingLeaves(node.condition)
+  }
+}
+
+function resultOf(node: TraceNode): Truth | null {
+  return node.result
+}
+
 function explainNode(node: TraceNode, depth: number, lines: string[]): void {
   const pad = '  '.repeat(depth)
   switch (node.kind) {
     case 'leaf': {
-      const expected = node.value_ref
-        ? `${node.value_ref} (${showValue(node.expected, node.unit)})`
-        : showValue(node.expected, null)
       const note = node.note ? ` (${node.note})` : ''
-      lines.push(
-        `${pad}${MARK[node.result]} ${node.field} = ${showValue(node.actual, node.unit)} ${node.symbol} ${expected} → ${node.result}${note}`,
-      )
+      lines.push(`${pad}${MARK[node.result]} ${leafSentence(node)} → ${node.result}${note}`)
       return
     }
     case 'not_':

@@ -20,11 +20,13 @@ export {
 export {
   type Decision,
   decideNextAction,
+  decidingLeaves,
   type EvaluateOptions,
   type EvaluationOutcome,
   evaluatePolicy,
   explain,
   type HoldTrace,
+  leafSentence,
   type RuleStatus,
   type TraceNode,
   type Truth,

@@ -14,4 +14,5 @@ export {
   type RuntimeConfig,
 } from './env'
 export { type ConsolaInstance, createLogger } from './logger'
+export { type LoopRunner, startLoopRunner } from './loop-runner'
 export { type OpenRuntimeOptions, openRuntime, type Runtime } from './runtime'

@@ -8,7 +8,9 @@ import { type Cache, createCache } from '@edge-mining/http-cache'
 import {
   type AdapterRegistry,
   createAdapterRegistry,
+  createDecisionLoop,
   createServices,
+  type DecisionLoop,
   type Services,
 } from '@edge-mining/services'
 import {
@@ -22,6 +24,7 @@ import {
 import { shippedAdapterDefinitions } from './adapters'
 import { EnvironmentError, parseEnv, type RuntimeConfig } from './env'
 import { type ConsolaInstance, createLogger } from './logger'
+import { type LoopRunner, startLoopRunner } from './loop-runner'
 
 export interface OpenRuntimeOptions {
   /** Environment variables (DB_PATH, POLICIES_DIR, LOG_LEVEL, API_*…). Default: process.env. */
@@ -50,6 +53,13 @@ export interface Runtime {
   services: Services
   /** What the decision loop persists (rule state, overrides, decision log, lease). */
   loopRepositories: LoopRepositories
+  /** The decision loop: cycles on demand, overrides, the decision log, last contexts. */
+  loop: DecisionLoop
+  /**
+   * Starts the loop's schedule (the API server does; the CLI never does), kept to one per
+   * database by a lease. Stopped by `close()`.
+   */
+  startLoop(): LoopRunner
   /** Absolute path of the database file. */
   databasePath: string
   /** Closes live adapters and the database. Idempotent. */
@@ -75,6 +85,9 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
   }
   const connection = openDatabase({
     path: databasePath,
+    // Hot reads (several per request) come from memory; another process's commit is seen
+    // within 5 ms, own writes at once.
+    readMemo: { maxStalenessMs: 5 },
     ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
   })
   try {
@@ -90,6 +103,21 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
     const definitions = (options.adapters ?? shippedAdapterDefinitions)({ cache })
     const registry = createAdapterRegistry(definitions)
     const services = createServices({ repositories, registry, platform, logger })
+    const loopRepositories = createLoopRepositories(connection)
+    const loop = createDecisionLoop({
+      units: services.units,
+      miners: services.miners,
+      policies: services.policies,
+      trackers: services.trackers,
+      context: services.context,
+      events: services.events,
+      instances: services.instances,
+      repositories: loopRepositories,
+      platform,
+      logger,
+      retentionDays: config.decisionLogRetentionDays,
+    })
+    let runner: LoopRunner | undefined
     let closing: Promise<void> | undefined
     return {
       config,
@@ -98,10 +126,25 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
       cache,
       registry,
       services,
-      loopRepositories: createLoopRepositories(connection),
+      loopRepositories,
+      loop,
+      startLoop() {
+        runner ??= startLoopRunner({
+          loop,
+          settings: services.settings,
+          lease: loopRepositories.lease,
+          platform,
+          logger,
+        })
+        return runner
+      },
       databasePath: connection.path,
       close() {
-        closing ??= services.close().finally(() => connection.close())
+        closing ??= (async () => {
+          await runner?.stop()
+          await loop.notifications.drain()
+          await services.close()
+        })().finally(() => connection.close())
         return closing
       },
     }

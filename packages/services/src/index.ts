@@ -34,7 +34,21 @@ export {
   type AdapterInstances,
   createAdapterInstances,
 } from './instances'
+export {
+  ACTION_TIMEOUT_MS,
+  type CycleReport,
+  createDecisionLoop,
+  DEFAULT_OVERRIDE_SECONDS,
+  type DecisionLoop,
+  type DecisionLoopOptions,
+  type MinerCycleReport,
+  type OverrideResult,
+  type RunCycleOptions,
+  type ServedContext,
+  type UnitCycleReport,
+} from './loop'
 export { createMemoryPolicyStore, createMemoryRepositories } from './memory'
+export { createMemoryLoopRepositories } from './memory-loop'
 export {
   CreateMinerInputSchema,
   DEVICE_TIMEOUT_MS,
@@ -42,6 +56,13 @@ export {
   type MinerService,
   UpdateMinerInputSchema,
 } from './miners'
+export {
+  createNotificationCenter,
+  DEFAULT_NOTIFICATION_COOLDOWN_MS,
+  NOTIFY_TIMEOUT_MS,
+  type NotificationCenter,
+  type NotificationTarget,
+} from './notifications'
 export {
   CreatePolicyInputSchema,
   CreateRuleInputSchema,

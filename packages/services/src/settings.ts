@@ -21,15 +21,22 @@ export interface SettingsService {
 export function createSettingsService(repository: SettingsRepository): SettingsService {
   const listeners = new Set<(settings: SystemSettings) => void>()
 
+  let last: { text: string; settings: SystemSettings } | undefined
+
   function read(): SystemSettings {
     const stored = repository.get() ?? {}
+    // Read on every adapter lookup: parse only when what is stored changed.
+    const text = JSON.stringify(stored)
+    if (last?.text === text) return last.settings
     // A stored value that no longer validates (edited by hand) falls back to its default.
     const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS }
     for (const [key, value] of Object.entries(stored)) {
       const entry = SystemSettingsSchema.entries[key as keyof SystemSettings]
       if (entry && v.is(entry, value)) merged[key] = value
     }
-    return v.parse(SystemSettingsSchema, merged)
+    const settings = v.parse(SystemSettingsSchema, merged)
+    last = { text, settings }
+    return settings
   }
 
   return {

@@ -1,4 +1,5 @@
 import type {
+  AdapterEntity,
   HashRate,
   MiningPerformanceSnapshot,
   MiningPerformanceTrackerPort,
@@ -23,6 +24,8 @@ export interface ConnectivityReport {
 export interface TrackerService extends AdapterEntityService {
   /** The tracker's live adapter: one instance per tracker, so every caller shares its cache. */
   adapter(id: string): MiningPerformanceTrackerPort
+  /** The same, for a tracker already read. */
+  adapterFor(tracker: AdapterEntity): MiningPerformanceTrackerPort
   /** Asks the pool for the current hash rate and says how it went. */
   test(id: string): Promise<ConnectivityReport>
   buildSnapshot(id: string): Promise<MiningPerformanceSnapshot>
@@ -34,10 +37,9 @@ export function createTrackerService(options: {
   platform: Platform
 }): TrackerService {
   const { entities, instances, platform } = options
-  const adapter = (id: string) => {
-    entities.get(id)
-    return instances.get('mining_performance_tracker', id)
-  }
+  const adapterFor = (tracker: AdapterEntity) =>
+    instances.getFor('mining_performance_tracker', tracker)
+  const adapter = (id: string) => adapterFor(entities.get(id))
   const snapshots = createSnapshotBuilder({
     adapterOf: async (id) => adapter(id),
     now: () => platform.now(),
@@ -45,6 +47,7 @@ export function createTrackerService(options: {
   return {
     ...entities,
     adapter,
+    adapterFor,
     async test(id) {
       const port = adapter(id)
       let freshness = { stale: false, from_cache: false, age_seconds: null as number | null }

@@ -1,4 +1,5 @@
 import type { CacheEntry, CacheStore, Cooldown } from '@edge-mining/http-cache'
+import { changeClockOf, createReadMemo } from './change-clock'
 import type { StorageConnection } from './database'
 import { toStorageError } from './errors'
 
@@ -17,8 +18,9 @@ interface CooldownRow {
  * file (API server, CLI, …) shares one pool-data cache: a value one process fetched is a hit
  * for the others, and a rate-limit cool-down one process opened is honoured by all of them.
  *
- * Answers synchronously (better-sqlite3 is synchronous), so a fresh hit costs no await. Values
- * are stored as JSON text (`undefined` comes back as `null`); a row whose JSON cannot be read
+ * Answers synchronously (better-sqlite3 is synchronous), so a fresh hit costs no await; repeated
+ * reads come from memory until any connection writes, and hand out the same value object (treat
+ * it as immutable, as with the memory store). Values are stored as JSON text (`undefined` comes back as `null`); a row whose JSON cannot be read
  * is treated as missing and removed. Times are ms since the epoch: every process's `Date.now`.
  * Failures are thrown as `StorageError` (`busy`, `read_only`, `io`, …).
  */
@@ -52,23 +54,41 @@ export function createSqliteCacheStore(connection: StorageConnection): CacheStor
       }
     }
 
+  // A cached pool value is read on every API call that shows it; the memo answers those from
+  // memory until any connection writes (a fresh fetch here, or by the CLI).
+  const clock = changeClockOf(sqlite)
+  const memo = createReadMemo<CacheEntry | undefined>(clock, { shared: true })
+  const writing = <T>(run: () => T): T => {
+    try {
+      return run()
+    } finally {
+      clock.bump()
+    }
+  }
+
   return {
-    get: guarded('read the pool cache of', (key: string): CacheEntry | undefined => {
-      const row = statements.get.get(key) as EntryRow | undefined
-      if (row === undefined) return undefined
-      try {
-        return { value: JSON.parse(row.value) as unknown, storedAt: Number(row.stored_at) }
-      } catch {
-        statements.deleteKey.run(key)
-        return undefined
-      }
-    }),
+    get: guarded('read the pool cache of', (key: string): CacheEntry | undefined =>
+      memo.read(key, () => {
+        const row = statements.get.get(key) as EntryRow | undefined
+        if (row === undefined) return undefined
+        try {
+          return { value: JSON.parse(row.value) as unknown, storedAt: Number(row.stored_at) }
+        } catch {
+          writing(() => statements.deleteKey.run(key))
+          return undefined
+        }
+      }),
+    ),
     set: guarded('write the pool cache of', (key: string, entry: CacheEntry): void => {
-      statements.set.run(key, JSON.stringify(entry.value) ?? 'null', Math.round(entry.storedAt))
+      writing(() =>
+        statements.set.run(key, JSON.stringify(entry.value) ?? 'null', Math.round(entry.storedAt)),
+      )
     }),
     delete: guarded('clear the pool cache of', (keyOrPrefix?: string): void => {
-      if (keyOrPrefix === undefined) statements.deleteAll.run()
-      else statements.deletePrefix.run(keyOrPrefix.length, keyOrPrefix)
+      writing(() => {
+        if (keyOrPrefix === undefined) statements.deleteAll.run()
+        else statements.deletePrefix.run(keyOrPrefix.length, keyOrPrefix)
+      })
     }),
     getCooldown: guarded('read the pool cool-downs of', (scope: string): Cooldown | undefined => {
       const row = statements.getCooldown.get(scope) as CooldownRow | undefined
@@ -77,8 +97,10 @@ export function createSqliteCacheStore(connection: StorageConnection): CacheStor
     setCooldown: guarded(
       'write the pool cool-downs of',
       (scope: string, cooldown: Cooldown | undefined): void => {
-        if (cooldown === undefined) statements.deleteCooldown.run(scope)
-        else statements.setCooldown.run(scope, Math.round(cooldown.until), cooldown.step)
+        writing(() => {
+          if (cooldown === undefined) statements.deleteCooldown.run(scope)
+          else statements.setCooldown.run(scope, Math.round(cooldown.until), cooldown.step)
+        })
       },
     ),
   }

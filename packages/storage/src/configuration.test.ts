@@ -178,14 +178,16 @@ describe('miner repository', () => {
         JSON.stringify([{ ...miner.features[0], priority: 500 }]),
       ],
     ] as const
+    // Hand edits come from another process: a second connection.
+    const editor = db.open()
     for (const [id, column, value] of broken) {
-      connection.sqlite
+      editor.sqlite
         .prepare(
           `INSERT INTO miners (id, name, active, features, created_at, updated_at)
            VALUES (?, 'edited', 1, '[]', ?, ?)`,
         )
         .run(id, T2, T2)
-      connection.sqlite.prepare(`UPDATE miners SET ${column} = ? WHERE id = ?`).run(value, id)
+      editor.sqlite.prepare(`UPDATE miners SET ${column} = ? WHERE id = ?`).run(value, id)
     }
     expect(miners.list()).toEqual([miner])
     expect(reported.map(({ table, id, field }) => [table, id, field])).toEqual(
@@ -270,8 +272,10 @@ describe('settings repository', () => {
     const repository = createSettingsRepository(connection, {
       onUnreadableRow: (row) => reported.push(row),
     })
+    // Hand edits come from another process: a second connection.
+    const editor = db.open()
     const write = (json: string) =>
-      connection.sqlite
+      editor.sqlite
         .prepare(
           `INSERT INTO settings (id, settings_json) VALUES ('global_settings', ?)
            ON CONFLICT(id) DO UPDATE SET settings_json = excluded.settings_json`,
@@ -404,7 +408,7 @@ describe('createConfigurationRepositories', () => {
     expect(repos.policies.folder).toBe(nodePath.join(db.dir, 'policies'))
     repos.units.add(unit)
     expect(rowOf(connection, 'optimization_units', UNIT_ID)).toMatchObject({ created_at: T1 })
-    connection.sqlite.prepare(`UPDATE optimization_units SET notifier_ids = 'oops'`).run()
+    db.open().sqlite.prepare(`UPDATE optimization_units SET notifier_ids = 'oops'`).run()
     expect(repos.units.list()).toEqual([])
     expect(reported).toMatchObject([{ table: 'optimization_units', field: 'notifier_ids' }])
   })

@@ -14,6 +14,7 @@ import {
 } from '@edge-mining/domain'
 import * as v from 'valibot'
 import { createAdapterEntityRepository } from './adapter-entities'
+import { changeClockOf } from './change-clock'
 import type { StorageConnection } from './database'
 import { createEntityRepository, type EntityRepositoryOptions } from './entity-repository'
 import { toStorageError } from './errors'
@@ -105,6 +106,8 @@ export function runTransaction<T>(connection: Connection, work: () => T): T {
   try {
     return transaction.immediate()
   } catch (error) {
+    // A rolled-back transaction may have been read from: memos must forget it.
+    changeClockOf(connection.sqlite).bump()
     if ('error' in thrown && thrown.error === error) throw error
     throw toStorageError(error, connection.path, { action: 'write to' })
   }

@@ -3,6 +3,7 @@ import nodePath from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import type { MigrationMeta } from 'drizzle-orm/migrator'
+import { type ChangeClockOptions, changeClockOf } from './change-clock'
 import { StorageError, toStorageError } from './errors'
 import {
   applyMigrations,
@@ -34,6 +35,12 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number
   /** Folder of drizzle-kit migrations (`meta/_journal.json` + SQL). Default: the bundled one. */
   migrationsFolder?: string
+  /**
+   * Repositories answer repeated reads from memory until the data changes; `maxStalenessMs` is
+   * how long another connection's commit may go unseen (default 0: every read asks SQLite
+   * whether anything changed). See `ChangeClockOptions`.
+   */
+  readMemo?: ChangeClockOptions
 }
 
 export type StorageDb = BetterSQLite3Database<typeof schema>
@@ -162,6 +169,7 @@ export function openDatabase(options: OpenDatabaseOptions): StorageConnection {
     throw toStorageError(error, path, { action: 'open' })
   }
 
+  changeClockOf(sqlite, options.readMemo)
   const db = drizzle({ client: sqlite, schema })
   return {
     db,

@@ -12,6 +12,7 @@ import {
 } from '@edge-mining/domain'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as v from 'valibot'
+import { changeClockOf, createReadMemo } from './change-clock'
 import type { StorageConnection } from './database'
 import {
   guarded,
@@ -215,6 +216,18 @@ export function createEntityRepository<
     throw configurationError(spec.kind, decoded.row.message, decoded.row.field)
   }
 
+  const clock = changeClockOf(sqlite)
+  const memo = createReadMemo<TEntity | null>(clock)
+  const listMemo = createReadMemo<{ entities: TEntity[]; unreadable: UnreadableRow[] }>(clock)
+  /** Runs a write and marks it, so every memo on the connection forgets what it read. */
+  const writing = <T>(run: () => T): T => {
+    try {
+      return run()
+    } finally {
+      clock.bump()
+    }
+  }
+
   // An unreadable row is kept (and reported as for `get`): `update` repairs it first.
   const removeRow = sqlite.transaction((id: string): TEntity | null => {
     const row = statements.select.get(id) as Row | undefined
@@ -226,22 +239,28 @@ export function createEntityRepository<
 
   return {
     list() {
-      return guarded(path, 'read', () => {
-        const entities: TEntity[] = []
-        for (const row of statements.selectAll.all() as Row[]) {
-          const decoded = decode(row)
-          if (decoded.ok) entities.push(decoded.entity)
-          else report(decoded.row)
-        }
-        return entities
-      })
+      const { entities, unreadable } = guarded(path, 'read', () =>
+        listMemo.read('', () => {
+          const read = { entities: [] as TEntity[], unreadable: [] as UnreadableRow[] }
+          for (const row of statements.selectAll.all() as Row[]) {
+            const decoded = decode(row)
+            if (decoded.ok) read.entities.push(decoded.entity)
+            else read.unreadable.push(decoded.row)
+          }
+          return read
+        }),
+      )
+      for (const row of unreadable) report(row)
+      return entities
     },
 
     get(id) {
-      return guarded(path, 'read', () => {
-        const row = statements.select.get(id) as Row | undefined
-        return row === undefined ? null : readBack(row)
-      })
+      return guarded(path, 'read', () =>
+        memo.read(id, () => {
+          const row = statements.select.get(id) as Row | undefined
+          return row === undefined ? null : readBack(row)
+        }),
+      )
     },
 
     add(entity) {
@@ -252,7 +271,7 @@ export function createEntityRepository<
       }
       return guarded(path, 'write to', () => {
         try {
-          return readBack(statements.insert.get(row) as Row)
+          return readBack(writing(() => statements.insert.get(row)) as Row)
         } catch (error) {
           if (!isPrimaryKeyViolation(error)) throw error
           throw new ConflictError(`${label} already exists: ${entity.id}`)
@@ -264,14 +283,14 @@ export function createEntityRepository<
       const row = encode(entity, spec.ownTimestamps ? allColumns : entityColumns)
       if (!spec.ownTimestamps) row.updated_at = stamp()
       return guarded(path, 'write to', () => {
-        const stored = statements.update.get(row) as Row | undefined
+        const stored = writing(() => statements.update.get(row)) as Row | undefined
         if (stored === undefined) throw notFound(spec.kind, entity.id)
         return readBack(stored)
       })
     },
 
     remove(id) {
-      return guarded(path, 'write to', () => removeRow.immediate(id))
+      return guarded(path, 'write to', () => writing(() => removeRow.immediate(id)))
     },
   }
 }

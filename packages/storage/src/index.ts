@@ -10,6 +10,7 @@ export {
   createTrackerRepository,
 } from './adapter-entities'
 export { createSqliteCacheStore } from './cache-store'
+export { type ChangeClock, type ChangeClockOptions, changeClockOf } from './change-clock'
 export {
   type ConfigurationRepositoriesOptions,
   createConfigurationRepositories,

@@ -40,6 +40,15 @@ describe('rule state', () => {
       'unit_2|miner:a',
     ]
     for (const [index, key] of keys.entries()) ruleState.set(key, index)
+    // list() answers the same keys deletePrefix() would remove, in SQLite's byte order ('0' <
+    // '|' < the four-byte U+10FFFF).
+    expect(ruleState.list('unit_1')).toEqual([
+      ['unit_1', 2],
+      ['unit_10|miner:a', 3],
+      ['unit_1|miner:a', 0],
+      ['unit_1|miner:b', 1],
+      ['unit_1\u{10FFFF}|astral', 7],
+    ])
     ruleState.deletePrefix('unit_1')
     expect(keys.filter((key) => ruleState.get(key) !== undefined)).toEqual([
       'unitX1|miner:a',

@@ -29,6 +29,12 @@ export function createRuleStateRepository(connection: Connection): RuleStateRepo
     deletePrefix: sqlite.prepare(
       `DELETE FROM rule_state WHERE key >= @prefix AND key < @prefix || CAST(x'F4908080' AS TEXT)`,
     ),
+    list: sqlite
+      .prepare(
+        `SELECT key, true_since FROM rule_state
+         WHERE key >= @prefix AND key < @prefix || CAST(x'F4908080' AS TEXT) ORDER BY key`,
+      )
+      .raw(),
   }))
   return {
     get: (key) =>
@@ -48,6 +54,8 @@ export function createRuleStateRepository(connection: Connection): RuleStateRepo
     deletePrefix(prefix) {
       guarded(path, 'write to', () => statements.deletePrefix.run({ prefix }))
     },
+    list: (prefix) =>
+      guarded(path, 'read', () => statements.list.all({ prefix }) as [string, number][]),
   }
 }
 

@@ -5,6 +5,7 @@ import {
   SystemSettingsSchema,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
+import { changeClockOf, createReadMemo } from './change-clock'
 import type { StorageConnection } from './database'
 import { guarded, type UnreadableRowReporter, warnUnreadableRow } from './rows'
 
@@ -43,34 +44,46 @@ export function createSettingsRepository(
       message: `Stored settings are unreadable: ${field} ${reason}; its default applies`,
     })
 
+  const clock = changeClockOf(sqlite)
+  const memo = createReadMemo<Partial<SystemSettings> | null>(clock)
+
+  function read(): Partial<SystemSettings> | null {
+    const text = guarded(path, 'read', () => statements.select.get(SETTINGS_ROW_ID))
+    if (typeof text !== 'string') return null
+    let stored: unknown
+    try {
+      stored = JSON.parse(text)
+    } catch {
+      unreadable('settings_json', 'is not valid JSON')
+      return null
+    }
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+      unreadable('settings_json', 'is not a JSON object')
+      return null
+    }
+    const settings: Record<string, unknown> = {}
+    for (const [key, schema] of Object.entries(SystemSettingsSchema.entries)) {
+      if (!(key in stored)) continue
+      const result = v.safeParse(schema, (stored as Record<string, unknown>)[key])
+      if (result.success) settings[key] = result.output
+      else unreadable(key, `is invalid (${result.issues[0].message})`)
+    }
+    return settings as Partial<SystemSettings>
+  }
+
   return {
-    get() {
-      const text = guarded(path, 'read', () => statements.select.get(SETTINGS_ROW_ID))
-      if (typeof text !== 'string') return null
-      let stored: unknown
-      try {
-        stored = JSON.parse(text)
-      } catch {
-        unreadable('settings_json', 'is not valid JSON')
-        return null
-      }
-      if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
-        unreadable('settings_json', 'is not a JSON object')
-        return null
-      }
-      const settings: Record<string, unknown> = {}
-      for (const [key, schema] of Object.entries(SystemSettingsSchema.entries)) {
-        if (!(key in stored)) continue
-        const result = v.safeParse(schema, (stored as Record<string, unknown>)[key])
-        if (result.success) settings[key] = result.output
-        else unreadable(key, `is invalid (${result.issues[0].message})`)
-      }
-      return settings as Partial<SystemSettings>
-    },
+    // The loop and every adapter instance read the settings; the memo answers from memory until a write.
+    get: () => memo.read('', read),
 
     save(settings) {
       const valid = parseWith(SystemSettingsSchema, settings, 'settings')
-      guarded(path, 'write to', () => statements.upsert.run(SETTINGS_ROW_ID, JSON.stringify(valid)))
+      guarded(path, 'write to', () => {
+        try {
+          statements.upsert.run(SETTINGS_ROW_ID, JSON.stringify(valid))
+        } finally {
+          clock.bump()
+        }
+      })
     },
   }
 }

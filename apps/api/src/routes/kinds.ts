@@ -18,6 +18,7 @@ import {
 import {
   ControllerTestReportSchema,
   ExternalServiceStatusSchema,
+  JsonRecordSchema,
   LinkedEntitiesSchema,
   NotifierTestReportSchema,
 } from '../schemas'
@@ -43,7 +44,7 @@ export function createEnergyAdapterRoutes(services: Services) {
 
 const TestConnectionBodySchema = v.object({
   adapter_type: AdapterTypeNameSchema,
-  config: v.optional(v.record(v.string(), v.unknown()), {}),
+  config: v.optional(JsonRecordSchema, {}),
   external_service_id: v.nullish(v.pipe(v.string(), v.uuid('expected a UUID'))),
 })
 

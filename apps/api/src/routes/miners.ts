@@ -3,7 +3,7 @@ import {
   type Services,
   UpdateMinerInputSchema,
 } from '@edge-mining/services'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { describeRoute } from 'hono-openapi'
 import * as v from 'valibot'
 import {
@@ -27,6 +27,7 @@ import {
   MinerSchema,
   MinerStatusResponseSchema,
 } from '../schemas'
+import { rememberMinerSecrets } from '../secrets'
 
 const tags = ['mining']
 const IdParam = idParam('id', 'Miner')
@@ -42,6 +43,12 @@ const DEVICE_ERRORS = {
 export function createMinerRoutes(services: Services) {
   const { miners } = services
   const routes = new Hono<ApiEnv>({ strict: false })
+  /** The miner, its controllers' secrets remembered: device texts reach the answer. */
+  const device = (c: Context<ApiEnv>, id: string) => {
+    const miner = miners.get(id)
+    rememberMinerSecrets(c, services, [miner])
+    return miner.id
+  }
 
   routes.get(
     '/',
@@ -144,7 +151,7 @@ export function createMinerRoutes(services: Services) {
         },
       }),
       validate('param', IdParam),
-      async (c) => c.json(await miners.act(c.req.valid('param').id, action)),
+      async (c) => c.json(await miners.act(device(c, c.req.valid('param').id), action)),
     )
   }
 
@@ -160,7 +167,7 @@ export function createMinerRoutes(services: Services) {
       },
     }),
     validate('param', IdParam),
-    async (c) => c.json(await miners.status(c.req.valid('param').id)),
+    async (c) => c.json(await miners.status(device(c, c.req.valid('param').id))),
   )
 
   routes.get(
@@ -174,7 +181,7 @@ export function createMinerRoutes(services: Services) {
       },
     }),
     validate('param', IdParam),
-    async (c) => c.json(await miners.info(c.req.valid('param').id)),
+    async (c) => c.json(await miners.info(device(c, c.req.valid('param').id))),
   )
 
   routes.get(
@@ -188,7 +195,7 @@ export function createMinerRoutes(services: Services) {
       },
     }),
     validate('param', IdParam),
-    async (c) => c.json(await miners.limits(c.req.valid('param').id)),
+    async (c) => c.json(await miners.limits(device(c, c.req.valid('param').id))),
   )
 
   routes.get(

@@ -53,10 +53,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
     tag: 'performance',
     noun: 'mining performance tracker',
     extend(routes, { load, IdParam }) {
-      const live = (c: Context<ApiEnv>, id: string) => {
-        load(c, id)
-        return trackers.adapter(id)
-      }
+      const live = (c: Context<ApiEnv>, id: string) => trackers.adapterFor(load(c, id))
 
       routes.post(
         '/:id/test',

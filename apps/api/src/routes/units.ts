@@ -13,14 +13,15 @@ import {
   validate,
 } from '../http'
 import { ContextResponseSchema, idParam, UnitSchema, UuidSchema } from '../schemas'
+import { rememberUnitSecrets } from '../secrets'
 
 const tags = ['optimization-units']
 const IdParam = idParam('id', 'Optimization unit')
 const NOT_FOUND = { 404: 'Optimization unit not found', 422: 'Malformed id (not a UUID)' }
 const CHANGE_ERRORS = {
   ...NOT_FOUND,
-  400: 'A referenced id does not exist (the detail names the field)',
-  409: 'The unit is enabled and the change would leave it unable to run, or a miner is in another enabled unit',
+  400: 'A referenced id does not exist, or the unit is enabled and the change would leave it without a policy, source or miner (the detail names the field)',
+  409: 'A miner of the enabled unit already belongs to another enabled unit',
 }
 
 const query = (name: string, what: string, optional = false) =>
@@ -31,7 +32,8 @@ const query = (name: string, what: string, optional = false) =>
   })
 
 /** /api/v1/optimization-units: every route of upstream §2.3, references checked, PUT partial. */
-export function createUnitRoutes({ units, context }: Services) {
+export function createUnitRoutes(services: Services) {
+  const { units, context } = services
   const routes = new Hono<ApiEnv>({ strict: false })
   const unitResponse = (description: string) => jsonResponse(description, UnitSchema)
 
@@ -167,7 +169,8 @@ export function createUnitRoutes({ units, context }: Services) {
         responses: { 200: unitResponse('The unit'), ...errorResponses(CHANGE_ERRORS) },
       }),
       validate('param', IdParam),
-      jsonBody('array'),
+      // Upstream's body is required too: a forgotten body must not clear every miner.
+      jsonBody('array', { required: true }),
       async (c) => c.json(apply(c.req.valid('param').id, await bodyOf(c, []))),
     )
   }
@@ -203,7 +206,12 @@ export function createUnitRoutes({ units, context }: Services) {
       },
     }),
     validate('param', IdParam),
-    async (c) => c.json(await context.unitContext(c.req.valid('param').id)),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      // Adapters write the context's error texts; none of their secrets may ride along.
+      rememberUnitSecrets(c, services, units.get(id))
+      return c.json(await context.unitContext(id))
+    },
   )
 
   return routes

@@ -8,14 +8,22 @@ export const DEFAULT_SETTINGS = Object.freeze({
   scheduler_interval_seconds: 5,
 })
 
+// Building an Intl.DateTimeFormat costs tens of microseconds; the answer never changes.
+const knownTimeZones = new Map<string, boolean>()
+
 /** True for a time zone name the runtime knows (IANA, e.g. `Europe/Rome`, or `UTC`). */
 export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name })
-    return true
-  } catch {
-    return false
+  let known = knownTimeZones.get(name)
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name })
+      known = true
+    } catch {
+      known = false
+    }
+    if (knownTimeZones.size < 1000) knownTimeZones.set(name, known)
   }
+  return known
 }
 
 export const TimeZoneSchema = v.pipe(

@@ -1,0 +1,7 @@
+export {
+  createScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+  type SchedulerStats,
+  type SchedulerTimers,
+} from './scheduler'

@@ -1,0 +1,743 @@
+import {
+  type DecisionQuery,
+  type DecisionRecord,
+  EntityNotFoundError,
+  isEdgeMiningError,
+  type Logger,
+  type LoopRepositories,
+  type MinerEntity,
+  type MinerStateSnapshot,
+  type MinerStatus,
+  type MiningPerformanceSnapshot,
+  type NewDecisionRecord,
+  type Notification,
+  type OptimizationUnit,
+  type Platform,
+} from '@edge-mining/domain'
+import {
+  type Control,
+  type MinerInput,
+  type MinerPlan,
+  planUnit,
+  type UnitPlan,
+} from '@edge-mining/optimizer'
+import { isoAt, messageOf, withTimeout } from './common'
+import type { ContextBuilder, ContextError, UnitContext, UnitReading } from './context'
+import type { EventBus } from './events'
+import type { AdapterInstances } from './instances'
+import type { MinerService } from './miners'
+import { createNotificationCenter, type NotificationCenter } from './notifications'
+import type { PolicyService } from './policies'
+import type { TrackerService } from './trackers'
+import type { UnitService } from './units'
+
+/** How long one command to a device may take. */
+export const ACTION_TIMEOUT_MS = 15_000
+/** A manual start/stop holds the miner this long unless told otherwise. */
+export const DEFAULT_OVERRIDE_SECONDS = 3600
+
+/** What one miner's cycle did: the plan, and — when it acted — how that went. */
+export interface MinerCycleReport extends MinerPlan {
+  /** Set when the plan said act (and it was not a dry run). */
+  executed: { success: boolean; status_after: MinerStatus | null; error: string | null } | null
+}
+
+export interface UnitCycleReport {
+  unit_id: string
+  unit_name: string
+  at: string
+  notice: UnitPlan['notice']
+  /** Parts of the unit's context that could not be read. */
+  errors: ContextError[]
+  miners: MinerCycleReport[]
+}
+
+export interface CycleReport {
+  started_at: string
+  finished_at: string
+  duration_ms: number
+  dry_run: boolean
+  units: UnitCycleReport[]
+}
+
+export interface RunCycleOptions {
+  /** Only this unit (enabled or not); default every enabled unit. */
+  unitId?: string
+  /** Plan and report, act on nothing and persist nothing. */
+  dryRun?: boolean
+}
+
+/** The unit's last context, as `GET …/decisional-context` serves it. */
+export interface ServedContext {
+  context: UnitContext
+  /** ISO-8601 UTC of when it was built. */
+  at: string
+  age_seconds: number
+}
+
+export interface OverrideResult {
+  miner_id: string
+  action: 'start' | 'stop'
+  control: Control
+  status_before: MinerStatus
+  status_after: MinerStatus
+  /** ISO-8601 UTC until which the loop leaves the miner as it is. */
+  held_until: string
+  message: string
+}
+
+/**
+ * The cycle shell (read → plan → act → tell → keep). Every enabled unit in parallel, every
+ * read with a timeout, the pool snapshot built once per tracker per cycle and shared by every
+ * unit that uses it, decisions planned by the optimizer, actions through mining control else
+ * power control, notifications on transitions, and every action, failure and change of
+ * decision recorded with its reason.
+ */
+export interface DecisionLoop {
+  runCycle(options?: RunCycleOptions): Promise<CycleReport>
+  /** The unit's last cycle context (cheap); a fresh one when there is none this recent or `refresh`. */
+  unitContext(
+    unitId: string,
+    options?: { refresh?: boolean; maxAgeMs?: number },
+  ): Promise<ServedContext>
+  /** What the last cycle planned for each miner of a unit (or of every unit). */
+  status(unitId?: string): UnitCycleReport[]
+  /** Starts or stops a miner now and holds it so for `seconds` (default 3600). */
+  override(minerId: string, action: 'start' | 'stop', seconds?: number): Promise<OverrideResult>
+  /** Ends a miner's override; false when it had none. */
+  clearOverride(minerId: string): boolean
+  decisions(query: DecisionQuery): DecisionRecord[]
+  /** Deletes decision-log entries past the retention; answers how many. */
+  prune(): number
+  notifications: NotificationCenter
+}
+
+export interface DecisionLoopOptions {
+  units: UnitService
+  miners: MinerService
+  policies: PolicyService
+  trackers: TrackerService
+  context: ContextBuilder
+  events: EventBus
+  repositories: LoopRepositories
+  platform: Platform
+  logger: Logger
+  readTimeoutMs?: number
+  actionTimeoutMs?: number
+  notificationCooldownMs?: number
+  /** Decision-log retention in days (DECISION_LOG_RETENTION_DAYS). Default 30. */
+  retentionDays?: number
+  notifications?: NotificationCenter
+  instances: AdapterInstances
+}
+
+interface MinerRead {
+  miner: MinerEntity
+  state: MinerStateSnapshot | null
+  problem: string | null
+  control: Control | null
+}
+
+const UPPER: Record<MinerStatus, string> = {
+  unknown: 'UNKNOWN',
+  off: 'OFF',
+  on: 'ON',
+  starting: 'STARTING',
+  stopping: 'STOPPING',
+  error: 'ERROR',
+}
+
+export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
+  const { units, miners, policies, trackers, context, events, repositories, platform, logger } =
+    options
+  const readTimeoutMs = options.readTimeoutMs ?? 10_000
+  const actionTimeoutMs = options.actionTimeoutMs ?? ACTION_TIMEOUT_MS
+  const retentionMs = (options.retentionDays ?? 30) * 86_400_000
+  const notifications =
+    options.notifications ??
+    createNotificationCenter({
+      instances: options.instances,
+      decisions: repositories.decisions,
+      platform,
+      logger,
+      ...(options.notificationCooldownMs === undefined
+        ? {}
+        : { cooldownMs: options.notificationCooldownMs }),
+    })
+  const lastReports = new Map<string, UnitCycleReport>()
+  const lastContexts = new Map<string, { context: UnitContext; atMs: number }>()
+  /** What each unit knew last cycle (to tell transitions): energy readable, devices reachable. */
+  const energyLost = new Set<string>()
+  const deviceLost = new Set<string>()
+
+  function append(record: Omit<NewDecisionRecord, 'at'> & { at?: string }) {
+    try {
+      repositories.decisions.append({ at: isoAt(platform.now()), ...record })
+    } catch (error) {
+      logger.error(`Cannot record a decision: ${messageOf(error)}`)
+    }
+  }
+
+  function baseRecord(unit: OptimizationUnit, policy: { id: string; name: string } | null) {
+    return {
+      unit_id: unit.id,
+      unit_name: unit.name,
+      policy_id: policy?.id ?? null,
+      policy_name: policy?.name ?? null,
+    }
+  }
+
+  function notification(
+    event: Notification['event'],
+    title: string,
+    message: string,
+    unit: OptimizationUnit,
+    miner: { id: string; name: string } | null,
+    decision: Notification['decision'] = null,
+  ): Notification {
+    return {
+      event,
+      title,
+      message,
+      at: isoAt(platform.now()),
+      unit: { id: unit.id, name: unit.name },
+      miner,
+      decision,
+    }
+  }
+
+  async function readMiner(minerId: string): Promise<MinerRead | null> {
+    let miner: MinerEntity
+    try {
+      miner = miners.get(minerId)
+    } catch (error) {
+      if (error instanceof EntityNotFoundError) return null
+      throw error
+    }
+    const control: Control | null = miners.featurePort(miner, 'mining_control')
+      ? 'mining_control'
+      : miners.featurePort(miner, 'power_control')
+        ? 'power_control'
+        : null
+    if (!miner.active) return { miner, state: null, problem: null, control }
+    if (!miners.featurePort(miner, 'status_monitoring')) {
+      return { miner, state: null, problem: 'no controller reads its status', control }
+    }
+    const state = await miners.readState(miner, { timeoutMs: readTimeoutMs })
+    const statusError = state.errors.find((error) => error.feature === 'status_monitoring')
+    return {
+      miner,
+      state: statusError ? null : state,
+      problem: statusError ? `${statusError.code}: ${statusError.message}` : null,
+      control,
+    }
+  }
+
+  function minerInput(
+    read: MinerRead,
+    reading: UnitReading,
+    unitId: string,
+    nowMs: number,
+  ): MinerInput {
+    const { miner, state } = read
+    let override = repositories.overrides.get(miner.id)
+    if (override && Date.parse(override.until) <= nowMs) override = null
+    const previous = lastReports.get(unitId)?.miners.find((plan) => plan.miner_id === miner.id)
+    return {
+      miner: { id: miner.id, name: miner.name, active: miner.active },
+      status: state?.status ?? null,
+      statusProblem: read.problem,
+      control: read.control,
+      context: state ? context.contextFor(reading, miner, state) : null,
+      override: override ? { action: override.action, until: override.until } : null,
+      lastSwitchAt: repositories.minerRuntime.get(miner.id)?.last_switch_at ?? null,
+      previous: previous
+        ? { decision: previous.decision, kind: previous.kind, hold: previous.hold?.reason ?? null }
+        : null,
+    }
+  }
+
+  async function execute(
+    miner: MinerEntity,
+    plan: MinerPlan,
+  ): Promise<MinerCycleReport['executed']> {
+    const resolved = plan.control ? miners.featurePort(miner, plan.control) : null
+    const port = resolved?.port
+    const command =
+      plan.control === 'mining_control'
+        ? plan.action === 'start'
+          ? port?.startMining?.()
+          : port?.stopMining?.()
+        : plan.action === 'start'
+          ? port?.powerOn?.()
+          : port?.powerOff?.()
+    try {
+      if (!command) throw new Error(`its ${plan.control} cannot ${plan.action}`)
+      await withTimeout(platform, command, actionTimeoutMs, `${miner.name} ${plan.action}`)
+    } catch (error) {
+      return { success: false, status_after: plan.status, error: messageOf(error) }
+    }
+    const after = await miners.readState(miner, { timeoutMs: readTimeoutMs })
+    return { success: true, status_after: after.status, error: null }
+  }
+
+  /** Keeps the unit's for_seconds state: what the plan changed is written, what it cleared deleted. */
+  function persistRuleState(before: Map<string, number>, after: Map<string, number>) {
+    for (const [key, since] of after) {
+      if (before.get(key) !== since) repositories.ruleState.set(key, since)
+    }
+    for (const key of before.keys()) {
+      if (!after.has(key)) repositories.ruleState.delete(key)
+    }
+  }
+
+  async function runUnit(
+    unit: OptimizationUnit,
+    snapshotOf: (trackerId: string) => Promise<MiningPerformanceSnapshot>,
+    dryRun: boolean,
+  ): Promise<UnitCycleReport> {
+    const [reading, reads] = await Promise.all([
+      context.readUnit(unit, { snapshotOf, timeoutMs: readTimeoutMs }),
+      Promise.all(unit.target_miner_ids.map((id) => readMiner(id))),
+    ])
+    const nowMs = platform.now()
+    let policy: {
+      id: string
+      name: string
+      compiled: ReturnType<PolicyService['load']>['compiled']
+    } | null = null
+    let policyProblem: string | null = null
+    if (unit.policy_id === null) policyProblem = 'The unit has no policy; it does nothing'
+    else {
+      try {
+        const loaded = policies.load(unit.policy_id)
+        policy = { id: loaded.policy.id, name: loaded.policy.name, compiled: loaded.compiled }
+      } catch (error) {
+        policyProblem = `Policy ${unit.policy_id} cannot run: ${messageOf(error)}`
+      }
+    }
+    const energyError = reading.errors.find((error) => error.part === 'energy_state')
+    const energyProblem =
+      reading.energyState === null
+        ? (energyError?.message ?? 'the unit has no energy source with a monitor')
+        : null
+    const present = reads.filter((read): read is MinerRead => read !== null)
+    const prefix = `${unit.id}:`
+    const ruleState = new Map(repositories.ruleState.list(prefix))
+    const plan = planUnit(
+      {
+        unit: {
+          id: unit.id,
+          name: unit.name,
+          min_on_seconds: unit.min_on_seconds,
+          min_off_seconds: unit.min_off_seconds,
+        },
+        policy,
+        policyProblem,
+        energyProblem,
+        miners: present.map((read) => minerInput(read, reading, unit.id, nowMs)),
+        ruleState,
+      },
+      nowMs,
+    )
+
+    const firstState = present.find((read) => read.state)
+    const unitContext: UnitContext = {
+      ...context.contextFor(reading, firstState?.miner ?? null, firstState?.state ?? null),
+      errors: reading.errors,
+    }
+    lastContexts.set(unit.id, { context: unitContext, atMs: nowMs })
+    events.publish('energy.state', {
+      optimization_unit_id: unit.id,
+      optimization_unit_name: unit.name,
+      energy_source_id: unit.energy_source_id,
+      energy_state_snapshot: reading.energyState,
+    })
+    events.publish('policy.context', {
+      optimization_unit_id: unit.id,
+      optimization_unit_name: unit.name,
+      context: unitContext,
+      target_miner_ids: unit.target_miner_ids,
+    })
+
+    const reports: MinerCycleReport[] = []
+    for (const minerPlan of plan.miners) {
+      const read = present.find((candidate) => candidate.miner.id === minerPlan.miner_id)
+      if (!read) continue
+      events.publish('rule.engaged', {
+        optimization_unit_id: unit.id,
+        optimization_unit_name: unit.name,
+        policy_id: policy?.id ?? null,
+        policy_name: policy?.name ?? null,
+        miner_id: minerPlan.miner_id,
+        decision: minerPlan.decision,
+        miner_status: UPPER[minerPlan.status ?? 'unknown'],
+      })
+      reports.push({ ...minerPlan, executed: null })
+    }
+    if (dryRun) {
+      return finish(unit, plan, reading, reports)
+    }
+
+    persistRuleState(ruleState, plan.ruleState)
+    tellUnitTransitions(unit, plan, energyProblem, policy)
+    await Promise.all(
+      reports.map(async (report) => {
+        const read = present.find((candidate) => candidate.miner.id === report.miner_id)
+        if (!read) return
+        tellDeviceTransitions(unit, read)
+        if (report.kind === 'act') {
+          report.executed = await execute(read.miner, report)
+          afterAction(unit, policy, read.miner, report)
+        } else if (report.changed) {
+          append({
+            ...baseRecord(unit, policy),
+            kind: report.kind === 'decide' ? 'decision' : report.kind,
+            miner_id: report.miner_id,
+            miner_name: report.miner_name,
+            rule_id: report.rule?.id ?? null,
+            rule_name: report.rule?.name ?? null,
+            rule_type: report.rule?.type ?? null,
+            decision: report.decision,
+            action: 'none',
+            outcome:
+              report.kind === 'hold' ? 'held' : report.kind === 'skip' ? 'skipped' : 'decided',
+            status_before: report.status,
+            status_after: report.status,
+            reason: report.reason,
+            trace: report.trace,
+            details: report.hold ? { hold: report.hold } : null,
+          })
+        }
+      }),
+    )
+    return finish(unit, plan, reading, reports)
+  }
+
+  function finish(
+    unit: OptimizationUnit,
+    plan: UnitPlan,
+    reading: UnitReading,
+    reports: MinerCycleReport[],
+  ): UnitCycleReport {
+    return {
+      unit_id: unit.id,
+      unit_name: unit.name,
+      at: plan.at,
+      notice: plan.notice,
+      errors: reading.errors,
+      miners: reports,
+    }
+  }
+
+  function afterAction(
+    unit: OptimizationUnit,
+    policy: { id: string; name: string } | null,
+    miner: MinerEntity,
+    report: MinerCycleReport,
+  ) {
+    const executed = report.executed
+    if (!executed) return
+    const verb = report.action === 'start' ? 'start' : 'stop'
+    const who = { id: miner.id, name: miner.name }
+    append({
+      ...baseRecord(unit, policy),
+      kind: 'action',
+      miner_id: miner.id,
+      miner_name: miner.name,
+      rule_id: report.rule?.id ?? null,
+      rule_name: report.rule?.name ?? null,
+      rule_type: report.rule?.type ?? null,
+      decision: report.decision,
+      action: report.action,
+      outcome: executed.success ? 'executed' : 'failed',
+      status_before: report.status,
+      status_after: executed.status_after,
+      reason: executed.success
+        ? report.reason
+        : `${report.reason} — the ${verb} failed: ${executed.error ?? 'unknown error'}`,
+      trace: report.trace,
+      details: { control: report.control },
+    })
+    if (executed.success) {
+      repositories.minerRuntime.set({
+        miner_id: miner.id,
+        last_status: executed.status_after,
+        last_switch_at: isoAt(platform.now()),
+        last_action: report.action === 'start' ? 'start' : 'stop',
+      })
+      events.publish('miner.state', {
+        miner_id: miner.id,
+        miner_name: miner.name,
+        old_status: report.status,
+        new_status: executed.status_after,
+      })
+      const done = verb === 'start' ? 'started' : 'stopped'
+      notifications.always(
+        { unit },
+        notification(
+          verb === 'start' ? 'miner_started' : 'miner_stopped',
+          `Miner ${verb === 'start' ? 'Started' : 'Stopped'}: ${miner.name}`,
+          `Miner ${miner.name} (${miner.id}) was ${done}. (Optimization Unit: ${unit.name})\n${report.reason}`,
+          unit,
+          who,
+          report.decision,
+        ),
+      )
+    } else {
+      notifications.notify(
+        { unit },
+        `${miner.id}:${verb}_failed`,
+        notification(
+          verb === 'start' ? 'miner_start_failed' : 'miner_stop_failed',
+          `Miner ${verb === 'start' ? 'Start' : 'Stop'} Failed: ${miner.name}`,
+          `Attempt to ${verb} miner ${miner.name} (${miner.id}) failed: ${executed.error ?? 'unknown error'}. (Optimization Unit: ${unit.name})`,
+          unit,
+          who,
+          report.decision,
+        ),
+      )
+    }
+  }
+
+  function tellUnitTransitions(
+    unit: OptimizationUnit,
+    plan: UnitPlan,
+    energyProblem: string | null,
+    policy: { id: string; name: string } | null,
+  ) {
+    const lost = energyProblem !== null && plan.notice?.kind === 'energy_unreadable'
+    const wasLost = energyLost.has(unit.id)
+    const previousNotice = lastReports.get(unit.id)?.notice ?? null
+    if (plan.notice && plan.notice.message !== previousNotice?.message) {
+      append({
+        ...baseRecord(unit, policy),
+        kind: 'notice',
+        miner_id: null,
+        miner_name: null,
+        rule_id: null,
+        rule_name: null,
+        rule_type: null,
+        decision: null,
+        action: 'none',
+        outcome: plan.notice.kind,
+        status_before: null,
+        status_after: null,
+        reason: plan.notice.message,
+        trace: null,
+        details: null,
+      })
+    }
+    if (lost && !wasLost) {
+      energyLost.add(unit.id)
+      notifications.notify(
+        { unit },
+        'energy',
+        notification(
+          'energy_unreachable',
+          `Optimizer Error (${unit.name})`,
+          `Energy state unavailable: ${energyProblem}. The unit does nothing until it is back.`,
+          unit,
+          null,
+        ),
+      )
+    } else if (!lost && wasLost) {
+      energyLost.delete(unit.id)
+      notifications.notify(
+        { unit },
+        'energy',
+        notification(
+          'energy_back',
+          `Energy state back (${unit.name})`,
+          'The energy monitor answers again.',
+          unit,
+          null,
+        ),
+      )
+    }
+  }
+
+  function tellDeviceTransitions(unit: OptimizationUnit, read: MinerRead) {
+    if (!read.miner.active) return
+    const lost = read.state === null && read.problem !== null
+    const key = `${unit.id}:${read.miner.id}`
+    const who = { id: read.miner.id, name: read.miner.name }
+    if (lost && !deviceLost.has(key)) {
+      deviceLost.add(key)
+      notifications.notify(
+        { unit },
+        `${read.miner.id}:device`,
+        notification(
+          'device_unreachable',
+          `Miner unreachable: ${read.miner.name}`,
+          `Miner ${read.miner.name} (${read.miner.id}) cannot be read: ${read.problem}. (Optimization Unit: ${unit.name})`,
+          unit,
+          who,
+        ),
+      )
+    } else if (!lost && deviceLost.has(key)) {
+      deviceLost.delete(key)
+      notifications.notify(
+        { unit },
+        `${read.miner.id}:device`,
+        notification(
+          'device_back',
+          `Miner back: ${read.miner.name}`,
+          `Miner ${read.miner.name} (${read.miner.id}) answers again. (Optimization Unit: ${unit.name})`,
+          unit,
+          who,
+        ),
+      )
+    }
+  }
+
+  async function runCycle(runOptions: RunCycleOptions = {}): Promise<CycleReport> {
+    const startedMs = platform.now()
+    const dryRun = runOptions.dryRun ?? false
+    const chosen = runOptions.unitId
+      ? [units.get(runOptions.unitId)]
+      : units.list().filter((unit) => unit.is_enabled)
+    // One snapshot per tracker per cycle, shared by every unit that uses the tracker.
+    const snapshots = new Map<string, Promise<MiningPerformanceSnapshot>>()
+    const snapshotOf = (trackerId: string) => {
+      let snapshot = snapshots.get(trackerId)
+      if (!snapshot) {
+        snapshot = trackers.buildSnapshot(trackerId)
+        snapshots.set(trackerId, snapshot)
+      }
+      return snapshot
+    }
+    const settled = await Promise.allSettled(
+      chosen.map((unit) => runUnit(unit, snapshotOf, dryRun)),
+    )
+    const reports: UnitCycleReport[] = []
+    settled.forEach((result, index) => {
+      const unit = chosen[index]
+      if (!unit) return
+      if (result.status === 'fulfilled') {
+        reports.push(result.value)
+        if (!dryRun) lastReports.set(unit.id, result.value)
+        return
+      }
+      const why = isEdgeMiningError(result.reason)
+        ? result.reason.message
+        : messageOf(result.reason)
+      logger.error(`Cycle of unit '${unit.name}' failed: ${why}`)
+      if (!dryRun) {
+        append({
+          ...baseRecord(unit, null),
+          kind: 'notice',
+          miner_id: null,
+          miner_name: null,
+          rule_id: null,
+          rule_name: null,
+          rule_type: null,
+          decision: null,
+          action: 'none',
+          outcome: 'cycle_failed',
+          status_before: null,
+          status_after: null,
+          reason: `The cycle of unit '${unit.name}' failed: ${why}`,
+          trace: null,
+          details: null,
+        })
+      }
+    })
+    const finishedMs = platform.now()
+    return {
+      started_at: isoAt(startedMs),
+      finished_at: isoAt(finishedMs),
+      duration_ms: Math.max(0, finishedMs - startedMs),
+      dry_run: dryRun,
+      units: reports,
+    }
+  }
+
+  return {
+    runCycle,
+    async unitContext(unitId, contextOptions = {}) {
+      units.get(unitId)
+      const maxAgeMs = contextOptions.maxAgeMs ?? 60_000
+      const last = lastContexts.get(unitId)
+      const now = platform.now()
+      if (!contextOptions.refresh && last && now - last.atMs <= maxAgeMs) {
+        return {
+          context: last.context,
+          at: isoAt(last.atMs),
+          age_seconds: Math.max(0, Math.round((now - last.atMs) / 1000)),
+        }
+      }
+      const fresh = await context.unitContext(unitId, { timeoutMs: readTimeoutMs })
+      const at = platform.now()
+      lastContexts.set(unitId, { context: fresh, atMs: at })
+      return { context: fresh, at: isoAt(at), age_seconds: 0 }
+    },
+    status(unitId) {
+      if (unitId) {
+        units.get(unitId)
+        const report = lastReports.get(unitId)
+        return report ? [report] : []
+      }
+      return [...lastReports.values()]
+    },
+    async override(minerId, action, seconds = DEFAULT_OVERRIDE_SECONDS) {
+      const result = await miners.act(minerId, action)
+      const miner = miners.get(minerId)
+      const nowMs = platform.now()
+      const until = isoAt(nowMs + seconds * 1000)
+      repositories.overrides.set({
+        miner_id: minerId,
+        action,
+        until,
+        created_at: isoAt(nowMs),
+        reason: `manual ${action}`,
+      })
+      repositories.minerRuntime.set({
+        miner_id: minerId,
+        last_status: result.status_after,
+        last_switch_at: isoAt(nowMs),
+        last_action: action,
+      })
+      const owners = units.list().filter((unit) => unit.target_miner_ids.includes(minerId))
+      for (const unit of owners) {
+        append({
+          ...baseRecord(unit, null),
+          kind: 'action',
+          miner_id: minerId,
+          miner_name: miner.name,
+          rule_id: null,
+          rule_name: null,
+          rule_type: null,
+          decision: action === 'start' ? 'start_mining' : 'stop_mining',
+          action,
+          outcome: 'executed',
+          status_before: result.status_before,
+          status_after: result.status_after,
+          reason: `Manual ${action}: held by override until ${until}`,
+          trace: null,
+          details: { control: result.control, override_until: until },
+        })
+        notifications.always(
+          { unit },
+          notification(
+            'manual_action',
+            'Edge Mining Info',
+            `Miner ${miner.id} (${miner.name}) ${action === 'start' ? 'started' : 'stopped'}. Held until ${until}.`,
+            unit,
+            { id: miner.id, name: miner.name },
+          ),
+        )
+      }
+      return { ...result, held_until: until }
+    },
+    clearOverride(minerId) {
+      miners.get(minerId)
+      return repositories.overrides.clear(minerId)
+    },
+    decisions: (query) => repositories.decisions.query(query),
+    prune() {
+      return repositories.decisions.pruneBefore(isoAt(platform.now() - retentionMs))
+    },
+    notifications,
+  }
+}
