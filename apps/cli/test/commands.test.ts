@@ -502,3 +502,20 @@ describe('the menu', () => {
     ])
   })
 })
+
+test('the menu deletes something still in use only after saying who uses it and asking again', async () => {
+  const site = memorySite()
+  await json(site, 'miners', 'add', '--name', 'Rig')
+  const unit = await json<Entity>(site, 'units', 'add', '--name', 'Home', '--miner', 'rig')
+  const menu = (...lines: string[]) => site.run(['menu'], { input: `${lines.join('\n')}\n` })
+  const kept = await menu('2', '1', '3', '1', '2', 'y', 'n', 'b', 'b', 'b', 'q')
+  expect(kept.stdout).toContain(
+    `Miner 'Rig' is still used by optimization unit 'Home' (${unit.id}, target_miner_ids).\nDetach it from them and delete it anyway? (y/n) [n]: `,
+  )
+  expect(kept.stdout).toContain('Deletion cancelled.')
+  expect(site.repositories.miners.list()).toHaveLength(1)
+  const removed = await menu('2', '1', '3', '1', '2', 'y', 'y', 'b', 'b', 'q')
+  expect(removed.stdout).toMatch(/Miner 'Rig' \(ID: [0-9a-f-]{36}\) successfully removed\./)
+  expect(site.repositories.miners.list()).toEqual([])
+  expect(site.repositories.units.list()).toMatchObject([{ target_miner_ids: [] }])
+})
