@@ -48,7 +48,7 @@ function stderrLogger(level: LogLevelName, out: Writable): ConsolaInstance {
         },
       },
     ],
-  }) as ConsolaInstance
+  })
 }
 
 /**

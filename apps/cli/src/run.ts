@@ -131,7 +131,7 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
       const interactive =
         (terminal.stdin as { isTTY?: boolean }).isTTY === true && terminal.stdoutIsTTY
       if (interactive) {
-        const { runMenu } = await import('./menu')
+        const { runMenu } = await import('./menu/index')
         await runMenu(data)
         return EXIT.ok
       }
