@@ -10,6 +10,7 @@ import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
 import { logRequest } from './logging'
+import type { LoopControl } from './loop-control'
 import { createEnergySourceRoutes } from './routes/energy-sources'
 import {
   createEnergyAdapterRoutes,
@@ -17,6 +18,7 @@ import {
   createMinerControllerRoutes,
   createNotifierRoutes,
 } from './routes/kinds'
+import { createLoopRoutes } from './routes/loop'
 import { createMinerRoutes } from './routes/miners'
 import { createPolicyRoutes } from './routes/policies'
 import { createContextRoutes, createRuleEngineRoutes } from './routes/rules'
@@ -30,6 +32,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
 export interface CreateAppOptions {
   /** The application services (`openRuntime().services`, or composed over memory repositories in tests). */
   services: Services
+  /** The decision loop and how this server runs a cycle now (`POST /evaluate`). */
+  loop: LoopControl
   /** Counters of the pool-data cache, shown by /metrics. Default: none. */
   cacheStats?: () => Record<string, unknown>
   /** Default: a consola logger at level info, tag `api`. */
@@ -176,7 +180,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
 
   const energy = createEnergyAdapterRoutes(services)
   app.route('/api/v1/mining-performance-trackers', createTrackerRoutes(services))
-  app.route('/api/v1/miners', createMinerRoutes(services))
+  app.route('/api/v1/miners', createMinerRoutes(services, options.loop))
   app.route('/api/v1/miner-controllers', createMinerControllerRoutes(services))
   app.route('/api/v1/energy-sources', createEnergySourceRoutes(services))
   app.route('/api/v1/energy-monitors', energy.monitors)
@@ -184,7 +188,8 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   app.route('/api/v1/notifiers', createNotifierRoutes(services))
   app.route('/api/v1/external-services', createExternalServiceRoutes(services))
   app.route('/api/v1/policies', createPolicyRoutes(services))
-  app.route('/api/v1/optimization-units', createUnitRoutes(services))
+  app.route('/api/v1/optimization-units', createUnitRoutes(services, options.loop))
+  app.route('/api/v1', createLoopRoutes(services, options.loop))
   app.route('/api/v1/system', createSettingsRoutes(services))
   app.route('/api/v1/rule-engine', createRuleEngineRoutes({ now: options.clock ?? Date.now }))
   app.route('/api/v1/decisional-context', createContextRoutes())

@@ -12,6 +12,8 @@ import { type App, createApp } from './app'
 export interface StartApiOptions extends OpenRuntimeOptions {
   /** An already open runtime to serve (it is closed with the server). Default: openRuntime(options). */
   runtime?: Runtime
+  /** Run the decision loop's schedule (default true; tests of the API alone pass false). */
+  loop?: boolean
 }
 
 export interface RunningApi {
@@ -49,8 +51,13 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   let server: ServerType
   let app: App
   try {
+    const runner = options.loop === false ? null : runtime.startLoop()
     app = createApp({
       services: runtime.services,
+      loop: {
+        loop: runtime.loop,
+        runCycle: () => (runner ? runner.runNow() : runtime.loop.runCycle()),
+      },
       cacheStats: () => ({ ...runtime.cache.stats() }),
       logger,
       apiToken: config.apiToken,

@@ -10,7 +10,11 @@ import { captureLogs, fixedClock, type LooseResponse } from './support'
 /** The app over a runtime on files: what `startApi` serves, without the socket. */
 function open(env: Record<string, string>, platform = fixedClock('2026-06-20T10:00:00Z').platform) {
   const runtime = openRuntime({ env, platform, logger: captureLogs().logger })
-  const app = createApp({ services: runtime.services, logger: captureLogs().logger })
+  const app = createApp({
+    services: runtime.services,
+    loop: { loop: runtime.loop, runCycle: () => runtime.loop.runCycle() },
+    logger: captureLogs().logger,
+  })
   const json = async (method: string, path: string, body?: unknown): Promise<LooseResponse> =>
     app.request(path, {
       method,

@@ -152,6 +152,8 @@ describe('a whole site through REST (the issue\'s "done when")', () => {
     expect(start).toEqual({
       miner_id: site.miner.id,
       action: 'start',
+      // The manual start holds the miner for the default hour (fixed clock 10:00 UTC).
+      held_until: '2026-06-20T11:00:00.000Z',
       control: 'mining_control',
       status_before: 'off',
       status_after: 'starting',
@@ -161,12 +163,22 @@ describe('a whole site through REST (the issue\'s "done when")', () => {
     const running = await expectStatus(json, 'GET', `${V1}/miners/${site.miner.id}/status`, 200)
     expect(running.status).toBe('on')
     expect(running.power_consumption).toBeGreaterThan(0.9 * 3250)
-    const after = await expectStatus(
+    // The context served is the last one built (10 s old here, still within twice the
+    // interval); ?refresh=true builds a fresh one.
+    const served = await expectStatus(
       json,
       'GET',
       `${V1}/optimization-units/${site.unit.id}/decisional-context`,
       200,
     )
+    expect(served.context_age_seconds).toBe(10)
+    const after = await expectStatus(
+      json,
+      'GET',
+      `${V1}/optimization-units/${site.unit.id}/decisional-context?refresh=true`,
+      200,
+    )
+    expect(after.context_age_seconds).toBe(0)
     expect(after.miner_state.status).toBe('on')
     expect(after.errors).toEqual([])
     const stop = await expectStatus(json, 'POST', `${V1}/miners/${site.miner.id}/stop`, 200)

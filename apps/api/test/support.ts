@@ -112,6 +112,7 @@ export function makeApp(
   const { env: _env, platform: _platform, adapters: _adapters, ...appOptions } = options
   const app = createApp({
     services,
+    loop: { loop: runtime.loop, runCycle: () => runtime.loop.runCycle() },
     cacheStats: () => ({ ...runtime.cache.stats() }),
     logger: logs.logger,
     ...appOptions,

@@ -106,6 +106,8 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
     const loopRepositories = createLoopRepositories(connection)
     const loop = createDecisionLoop({
       units: services.units,
+      energySources: repositories.energySources,
+      contextMaxAgeMs: () => 2 * services.settings.get().scheduler_interval_seconds * 1000 + 1000,
       miners: services.miners,
       policies: services.policies,
       trackers: services.trackers,

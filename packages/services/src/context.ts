@@ -222,7 +222,7 @@ export function createContextBuilder(options: {
       energyState,
       forecast: forecastSnapshot,
       snapshot,
-      sun: sunContext(at, settings.latitude, settings.longitude),
+      sun: sunContext(at, settings.latitude, settings.longitude, settings.timezone),
       errors,
     }
   }

@@ -12,6 +12,7 @@ import {
 } from '@edge-mining/domain'
 import * as v from 'valibot'
 import { checkName, isoAt, parseInput } from './common'
+import type { AdapterInstances } from './instances'
 import { inUseError, type ReferenceIndex } from './references'
 
 const Watts = v.pipe(
@@ -67,9 +68,23 @@ export function createEnergySourceService(options: {
   repositories: ConfigurationRepositories
   references: ReferenceIndex
   platform: Platform
+  instances: Pick<AdapterInstances, 'drop'>
 }): EnergySourceService {
-  const { repositories, references, platform } = options
+  const { repositories, references, platform, instances } = options
   const sources = repositories.energySources
+
+  /** Closes the monitor and forecast instances built for `source` that it no longer uses. */
+  function release(source: EnergySource, kept: EnergySource | null): void {
+    if (source.energy_monitor_id !== null && source.energy_monitor_id !== kept?.energy_monitor_id) {
+      instances.drop('energy_monitor', source.energy_monitor_id, source.id)
+    }
+    if (
+      source.forecast_provider_id !== null &&
+      source.forecast_provider_id !== kept?.forecast_provider_id
+    ) {
+      instances.drop('forecast_provider', source.forecast_provider_id, source.id)
+    }
+  }
 
   function get(id: string): EnergySource {
     const source = sources.get(id)
@@ -134,7 +149,7 @@ export function createEnergySourceService(options: {
         (body[key as keyof typeof body] === undefined
           ? stored[key]
           : body[key as keyof typeof body]) as EnergySource[K]
-      return sources.update(
+      const updated = sources.update(
         check({
           ...stored,
           name: checkName(body.name) ?? stored.name,
@@ -147,6 +162,8 @@ export function createEnergySourceService(options: {
           forecast_provider_id: keep('forecast_provider_id'),
         }),
       )
+      release(stored, updated)
+      return updated
     },
     remove(id, removeOptions = {}) {
       const stored = get(id)
@@ -158,6 +175,7 @@ export function createEnergySourceService(options: {
         if (usages.length > 0) references.detach('energy_source', id, isoAt(platform.now()))
         sources.remove(id)
       })
+      release(stored, null)
       return stored
     },
   }

@@ -48,8 +48,11 @@ export interface AdapterInstances {
     draft: AdapterDraft,
     consumer?: AdapterConsumer,
   ): AdapterPorts[K]
-  /** Closes and forgets every instance of an entity (after an update or delete). */
-  drop(kind: AdapterKind, entityId: string): void
+  /**
+   * Closes and forgets every instance of an entity (after an update or delete), or only the one
+   * built for `consumerId` (a miner unlinked or deleted, a source that changed its monitor).
+   */
+  drop(kind: AdapterKind, entityId: string, consumerId?: string): void
   /** Closes every instance. */
   close(): Promise<void>
 }
@@ -157,7 +160,11 @@ export function createAdapterInstances(options: AdapterInstancesOptions): Adapte
     ])
     const current = live.get(key)
     if (current && current.fingerprint === fingerprint) return current.port as AdapterPorts[K]
-    if (current) closePort(current.port)
+    if (current) {
+      // Forget it before rebuilding: a rebuild that throws must not leave a closed port cached.
+      live.delete(key)
+      closePort(current.port)
+    }
     const port = create(kind, entity, consumer, external.port)
     live.set(key, { fingerprint, port: port as Live['port'] })
     return port
@@ -169,10 +176,11 @@ export function createAdapterInstances(options: AdapterInstancesOptions): Adapte
     build(kind, draft, consumer = {}) {
       return create(kind, draft, consumer, externalServiceOf(draft).port)
     },
-    drop(kind, entityId) {
+    drop(kind, entityId, consumerId) {
       const prefix = `${kind}:${entityId}:`
       for (const [key, entry] of live) {
-        if (!key.startsWith(prefix)) continue
+        if (consumerId === undefined ? !key.startsWith(prefix) : key !== `${prefix}${consumerId}`)
+          continue
         closePort(entry.port)
         live.delete(key)
       }

@@ -114,6 +114,7 @@ export interface DecisionLoop {
 
 export interface DecisionLoopOptions {
   units: UnitService
+  energySources: { get(id: string): unknown }
   miners: MinerService
   policies: PolicyService
   trackers: TrackerService
@@ -127,6 +128,11 @@ export interface DecisionLoopOptions {
   notificationCooldownMs?: number
   /** Decision-log retention in days (DECISION_LOG_RETENTION_DAYS). Default 30. */
   retentionDays?: number
+  /**
+   * How old a unit's last context may be and still be served (the dashboard polls every 5 s).
+   * Default 10 s; the runtime passes twice the loop's interval.
+   */
+  contextMaxAgeMs?: () => number
   notifications?: NotificationCenter
   instances: AdapterInstances
 }
@@ -165,7 +171,15 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         : { cooldownMs: options.notificationCooldownMs }),
     })
   const lastReports = new Map<string, UnitCycleReport>()
-  const lastContexts = new Map<string, { context: UnitContext; atMs: number }>()
+  const lastContexts = new Map<
+    string,
+    { context: UnitContext; atMs: number; fingerprint: string }
+  >()
+  const contextMaxAgeMs = options.contextMaxAgeMs ?? (() => 10_000)
+  /** What a served context depends on besides time: the unit and its source, as configured. */
+  const fingerprintOf = (unit: OptimizationUnit) =>
+    JSON.stringify([unit, unit.energy_source_id ? energySourceOf(unit.energy_source_id) : null])
+  const energySourceOf = (id: string) => options.energySources.get(id)
   /** What each unit knew last cycle (to tell transitions): energy readable, devices reachable. */
   const energyLost = new Set<string>()
   const deviceLost = new Set<string>()
@@ -346,7 +360,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       ...context.contextFor(reading, firstState?.miner ?? null, firstState?.state ?? null),
       errors: reading.errors,
     }
-    lastContexts.set(unit.id, { context: unitContext, atMs: nowMs })
+    lastContexts.set(unit.id, { context: unitContext, atMs: nowMs, fingerprint: fingerprintOf(unit) })
     events.publish('energy.state', {
       optimization_unit_id: unit.id,
       optimization_unit_name: unit.name,
@@ -656,21 +670,23 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
   return {
     runCycle,
     async unitContext(unitId, contextOptions = {}) {
-      units.get(unitId)
-      const maxAgeMs = contextOptions.maxAgeMs ?? 60_000
+      const unit = units.get(unitId)
+      const maxAgeMs = contextOptions.maxAgeMs ?? contextMaxAgeMs()
       const last = lastContexts.get(unitId)
       const now = platform.now()
-      if (!contextOptions.refresh && last && now - last.atMs <= maxAgeMs) {
+      const fresh =
+        last !== undefined && now - last.atMs <= maxAgeMs && last.fingerprint === fingerprintOf(unit)
+      if (!contextOptions.refresh && last && fresh) {
         return {
           context: last.context,
           at: isoAt(last.atMs),
           age_seconds: Math.max(0, Math.round((now - last.atMs) / 1000)),
         }
       }
-      const fresh = await context.unitContext(unitId, { timeoutMs: readTimeoutMs })
+      const built = await context.unitContext(unitId, { timeoutMs: readTimeoutMs })
       const at = platform.now()
-      lastContexts.set(unitId, { context: fresh, atMs: at })
-      return { context: fresh, at: isoAt(at), age_seconds: 0 }
+      lastContexts.set(unitId, { context: built, atMs: at, fingerprint: fingerprintOf(unit) })
+      return { context: built, at: isoAt(at), age_seconds: 0 }
     },
     status(unitId) {
       if (unitId) {

@@ -345,6 +345,9 @@ export function createMinerService(options: MinerServiceOptions): MinerService {
         if (usages.length > 0) references.detach('miner', id, isoAt(platform.now()))
         miners.remove(id)
       })
+      for (const controllerId of stored.controller_ids) {
+        instances.drop('miner_controller', controllerId, id)
+      }
       return stored
     },
     setActive(id, active) {
@@ -363,7 +366,9 @@ export function createMinerService(options: MinerServiceOptions): MinerService {
           `Miner '${miner.name}' has no controller ${controllerId}`,
         )
       }
-      return save({ ...miner, features })
+      const saved = save({ ...miner, features })
+      instances.drop('miner_controller', controllerId, id)
+      return saved
     },
     setFeatureEnabled(id, controllerId, type, enabled) {
       return changeFeature(id, controllerId, type, (feature) => ({ ...feature, enabled }))

@@ -145,12 +145,18 @@ function ruleView(rule: Rule): RuleView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** A stand-in id no policy uses (see locateRule). */
+const PROBE_RULE_ID = 'ffffffff-ffff-4fff-bfff-ffffffffffff'
+
 export function createPolicyService(options: {
   store: PolicyFileStore
   references: ReferenceIndex
   platform: Platform
+  /** The repositories' transaction: a forced delete detaches the units in one. */
+  transaction?: <T>(work: () => T) => T
 }): PolicyService {
   const { store, references, platform } = options
+  const transaction = options.transaction ?? (<T>(work: () => T): T => work())
   const parsed = new Map<string, { text: string; view: PolicyView; policy: Policy | null }>()
   const compiled = new Map<string, { text: string; loaded: LoadedPolicy }>()
 
@@ -206,7 +212,11 @@ export function createPolicyService(options: {
     const today = isoAt(platform.now()).slice(0, 10)
     const version = Number(document.getIn(['metadata', 'version']) ?? 0)
     if (!isMap(document.get('metadata'))) {
-      document.set('metadata', { author: 'Edge Mining User', version: 1, created: today })
+      // A node, not a plain object: setIn below must be able to reach into it.
+      document.set(
+        'metadata',
+        document.createNode({ author: 'Edge Mining User', version: 1, created: today }),
+      )
     } else document.setIn(['metadata', 'version'], Number.isFinite(version) ? version + 1 : 1)
     document.setIn(['metadata', 'last_modified'], today)
     const text = document.toString()
@@ -227,6 +237,27 @@ export function createPolicyService(options: {
           isMap(item) && String(item.get('id') ?? '').toLowerCase() === ruleId.toLowerCase(),
       )
       if (index >= 0) return [type, index]
+    }
+    // A rule written without an id (a pasted template) has one derived from its place in the
+    // file, which is what views show: find it by giving each id-less rule in turn an explicit
+    // id and seeing whether the derived one disappears. The id is then written into the file,
+    // so it stays what clients saw through later edits (a rename would change a derived id).
+    const wanted = ruleId.toLowerCase()
+    for (const type of ['start', 'stop'] as const) {
+      const list = document.get(`${type}_rules`)
+      if (!isSeq(list)) continue
+      for (const [index, item] of list.items.entries()) {
+        if (!isMap(item) || String(item.get('id') ?? '').trim() !== '') continue
+        const probe = document.clone()
+        probe.setIn([`${type}_rules`, index, 'id'], PROBE_RULE_ID)
+        const { policy } = parsePolicy(probe.toString(), { source: `${id.toLowerCase()}.yaml` })
+        if (!policy) continue
+        const ids = [...policy.start_rules, ...policy.stop_rules].map((rule) => rule.id)
+        if (ids.includes(wanted)) continue
+        item.delete('id')
+        item.items.unshift(document.createPair('id', wanted))
+        return [type, index]
+      }
     }
     throw new EntityNotFoundError('rule', ruleId, `Rule ${ruleId} not found in policy ${id}`)
   }
@@ -301,8 +332,11 @@ export function createPolicyService(options: {
       const view = get(id)
       const usages = references.usagesOf('policy', view.id)
       if (usages.length > 0 && !removeOptions.force) throw inUseError('policy', view.name, usages)
-      if (usages.length > 0) references.detach('policy', view.id, isoAt(platform.now()))
-      store.remove(view.id)
+      // The file goes last, inside the transaction: if anything fails, no unit was detached.
+      transaction(() => {
+        if (usages.length > 0) references.detach('policy', view.id, isoAt(platform.now()))
+        store.remove(view.id)
+      })
       parsed.delete(view.id)
       compiled.delete(view.id)
       return view

@@ -135,8 +135,29 @@ export function evaluatePolicyOnce(options: {
   if (!isRecord(options.context)) {
     throw new InvalidValueError('context', options.context, 'a JSON object')
   }
-  const context = createDecisionalContext(options.context as DecisionalContextInput, {
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  // A context as `GET …/decisional-context` serves it has `timestamp: {iso, time_zone, …}`:
+  // it is evaluated at its own instant, in its own zone unless one is given.
+  const input: Record<string, unknown> = { ...options.context }
+  const stamp = input.timestamp
+  let timeZone = options.timeZone
+  if (isRecord(stamp) && typeof stamp.iso === 'string') {
+    input.timestamp = stamp.iso
+    if (!timeZone && typeof stamp.time_zone === 'string') timeZone = stamp.time_zone
+  }
+  const instant = input.timestamp
+  if (
+    instant !== undefined &&
+    instant !== null &&
+    (typeof instant !== 'string' || Number.isNaN(Date.parse(instant)))
+  ) {
+    throw new InvalidValueError(
+      'context.timestamp',
+      stamp,
+      'an ISO-8601 timestamp or a served context timestamp {"iso": …}',
+    )
+  }
+  const context = createDecisionalContext(input as DecisionalContextInput, {
+    ...(timeZone ? { timeZone } : {}),
     now: () => new Date(options.now()),
   })
   const outcome = evaluatePolicy(compilePolicy(policy, { codegen: false }), context, {

@@ -85,7 +85,12 @@ export function createServices(options: ServicesOptions): Services {
     platform,
     events,
   })
-  const policies = createPolicyService({ store: repositories.policies, references, platform })
+  const policies = createPolicyService({
+    store: repositories.policies,
+    references,
+    platform,
+    transaction: (work) => repositories.transaction(work),
+  })
   const units = createUnitService({ repositories, policies, platform, events })
   return {
     registry,
@@ -94,7 +99,7 @@ export function createServices(options: ServicesOptions): Services {
     adapters,
     trackers,
     miners,
-    energySources: createEnergySourceService({ repositories, references, platform }),
+    energySources: createEnergySourceService({ repositories, references, platform, instances }),
     policies,
     units,
     context: createContextBuilder({

@@ -79,7 +79,8 @@ export function createTrackerService(options: {
         data_age_seconds: freshness.age_seconds,
       }
     },
-    buildSnapshot: (id) => {
+    // async: an unknown id rejects the promise rather than throwing at the call.
+    buildSnapshot: async (id) => {
       entities.get(id)
       return snapshots.buildSnapshot(id)
     },

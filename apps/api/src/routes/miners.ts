@@ -1,5 +1,6 @@
 import {
   CreateMinerInputSchema,
+  parseInput,
   type Services,
   UpdateMinerInputSchema,
 } from '@edge-mining/services'
@@ -15,6 +16,7 @@ import {
   requireJsonBody,
   validate,
 } from '../http'
+import type { LoopControl } from '../loop-control'
 import {
   ControllerQuerySchema,
   FeatureParamSchema,
@@ -40,7 +42,7 @@ const DEVICE_ERRORS = {
 }
 
 /** /api/v1/miners: upstream's routes (§9.5), partial PUT, deletes refused while a unit uses it. */
-export function createMinerRoutes(services: Services) {
+export function createMinerRoutes(services: Services, { loop }: Pick<LoopControl, 'loop'>) {
   const { miners } = services
   const routes = new Hono<ApiEnv>({ strict: false })
   /** The miner, its controllers' secrets remembered: device texts reach the answer. */
@@ -136,24 +138,74 @@ export function createMinerRoutes(services: Services) {
     )
   }
 
+  const OverrideQuerySchema = v.object({
+    override_seconds: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^\d{1,6}$/, 'expected a whole number of seconds from 1 to 604800'),
+        v.transform(Number),
+        v.minValue(1, 'expected a whole number of seconds from 1 to 604800'),
+        v.maxValue(604_800, 'expected a whole number of seconds from 1 to 604800'),
+      ),
+    ),
+  })
+  const OverrideBodySchema = v.object({
+    override_seconds: v.optional(
+      v.pipe(
+        v.number('expected a number of seconds'),
+        v.integer('expected a whole number of seconds'),
+        v.minValue(1, 'expected a whole number of seconds from 1 to 604800'),
+        v.maxValue(604_800, 'expected a whole number of seconds from 1 to 604800'),
+      ),
+    ),
+  })
+
   for (const action of ['start', 'stop'] as const) {
     routes.post(
       `/:id/${action}`,
       describeRoute({
         tags,
-        summary: `${action === 'start' ? 'Start' : 'Stop'} the miner now (mining control, else power control)`,
+        summary: `${action === 'start' ? 'Start' : 'Stop'} the miner now (mining control, else power control) and hold it so for override_seconds (body or query, default 3600) — the loop leaves it alone until then or DELETE …/override`,
+        requestBody: jsonRequest(OverrideBodySchema, false),
         responses: {
           200: jsonResponse(
-            'What was done and the status before and after',
+            'What was done, the status before and after, and until when it is held',
             MinerActionResultSchema,
           ),
           ...errorResponses(DEVICE_ERRORS),
         },
       }),
       validate('param', IdParam),
-      async (c) => c.json(await miners.act(device(c, c.req.valid('param').id), action)),
+      validate('query', OverrideQuerySchema),
+      requireJsonBody,
+      async (c) => {
+        const body = parseInput(OverrideBodySchema, await bodyOf(c, {}))
+        const seconds = body.override_seconds ?? c.req.valid('query').override_seconds
+        const id = device(c, c.req.valid('param').id)
+        return c.json(await loop.override(id, action, seconds))
+      },
     )
   }
+
+  routes.delete(
+    '/:id/override',
+    describeRoute({
+      tags,
+      summary: "End the miner's manual override: the loop decides for it again",
+      responses: {
+        200: jsonResponse(
+          'Whether there was one',
+          v.object({ miner_id: v.string(), cleared: v.boolean() }),
+        ),
+        ...errorResponses(NOT_FOUND),
+      },
+    }),
+    validate('param', IdParam),
+    (c) => {
+      const { id } = c.req.valid('param')
+      return c.json({ miner_id: id, cleared: loop.clearOverride(id) })
+    },
+  )
 
   routes.get(
     '/:id/status',

@@ -12,6 +12,7 @@ import {
   requireJsonBody,
   validate,
 } from '../http'
+import type { LoopControl } from '../loop-control'
 import { ContextResponseSchema, idParam, UnitSchema, UuidSchema } from '../schemas'
 import { rememberUnitSecrets } from '../secrets'
 
@@ -24,6 +25,16 @@ const CHANGE_ERRORS = {
   409: 'A miner of the enabled unit already belongs to another enabled unit',
 }
 
+const ContextQuerySchema = v.object({
+  refresh: v.optional(
+    v.pipe(
+      v.picklist(['true', 'false', '1', '0'], 'expected true or false'),
+      v.transform((value) => value === 'true' || value === '1'),
+      v.description('Build a fresh context instead of serving the last cycle one'),
+    ),
+  ),
+})
+
 const query = (name: string, what: string, optional = false) =>
   v.object({
     [name]: optional
@@ -32,8 +43,8 @@ const query = (name: string, what: string, optional = false) =>
   })
 
 /** /api/v1/optimization-units: every route of upstream §2.3, references checked, PUT partial. */
-export function createUnitRoutes(services: Services) {
-  const { units, context } = services
+export function createUnitRoutes(services: Services, { loop }: Pick<LoopControl, 'loop'>) {
+  const { units } = services
   const routes = new Hono<ApiEnv>({ strict: false })
   const unitResponse = (description: string) => jsonResponse(description, UnitSchema)
 
@@ -206,12 +217,37 @@ export function createUnitRoutes(services: Services) {
       },
     }),
     validate('param', IdParam),
+    validate('query', ContextQuerySchema),
     async (c) => {
       const { id } = c.req.valid('param')
       // Adapters write the context's error texts; none of their secrets may ride along.
       rememberUnitSecrets(c, services, units.get(id))
-      return c.json(await context.unitContext(id))
+      const served = await loop.unitContext(id, { refresh: c.req.valid('query').refresh ?? false })
+      c.header('X-Edge-Mining-Context-Age', String(served.age_seconds))
+      return c.json({
+        ...served.context,
+        context_at: served.at,
+        context_age_seconds: served.age_seconds,
+      })
     },
+  )
+
+  routes.get(
+    '/:id/status',
+    describeRoute({
+      tags,
+      summary:
+        "What the last cycle planned for each of the unit's miners: status, decision, reason, hold",
+      responses: {
+        200: jsonResponse(
+          'The last cycle of the unit (null before the first)',
+          v.nullable(v.record(v.string(), v.unknown())),
+        ),
+        ...errorResponses(NOT_FOUND),
+      },
+    }),
+    validate('param', IdParam),
+    (c) => c.json(loop.status(c.req.valid('param').id)[0] ?? null),
   )
 
   return routes
