@@ -328,12 +328,11 @@ describe('bad environment', () => {
 })
 
 describe('serve', () => {
-  /** The bundle alone in a folder of its own: no node_modules/.bin beside it. */
+  /** The build alone in a folder of its own: no node_modules/.bin beside it. */
   function loneBundle(): string {
-    const bundle = nodePath.join(folder.dir, 'lone', 'dist', 'edge-mining.mjs')
-    fs.mkdirSync(nodePath.dirname(bundle), { recursive: true })
-    fs.copyFileSync(BIN, bundle)
-    return bundle
+    const dist = nodePath.join(folder.dir, 'lone', 'dist')
+    fs.cpSync(nodePath.dirname(BIN), dist, { recursive: true })
+    return nodePath.join(dist, nodePath.basename(BIN))
   }
 
   /** A stand-in `edge-mining-api` on a PATH folder: prints the environment it was given. */
