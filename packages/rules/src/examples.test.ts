@@ -391,3 +391,92 @@ describe('data/examples/policies/550e8400-e29b-41d4-a716-446655440000.yaml', () 
     expect(evaluatePolicy(policy, night).decision).toBe('maintain_state')
   })
 })
+
+describe("data/examples/policies/7f3c2a10-5b4e-4c6d-9e8f-0a1b2c3d4e5f.yaml (the demo's)", () => {
+  const file = '7f3c2a10-5b4e-4c6d-9e8f-0a1b2c3d4e5f.yaml'
+  const text = readFileSync(join(EXAMPLES, 'policies', file), 'utf8')
+  const { policy, issues } = parsePolicy(text, { source: file })
+  const s19 = { power_consumption_max: 3250 }
+  const pool = (progress: number, secondsSinceShare: number) => ({
+    mining_performance: {
+      current_hashrate: null,
+      pool_stats: null,
+      payout_schedule: null,
+      timestamp: '2026-06-21T12:00:00.000Z',
+      data_age_seconds: 0,
+      stale: false,
+      errors: [],
+      seconds_since_last_share: secondsSinceShare,
+      hashrate_ratio_24h: null,
+      workers_online: 1,
+      workers_total: 1,
+      payout_progress: progress,
+    },
+    pool_worker: { worker_name: 's19-garage', seconds_since_last_share: secondsSinceShare },
+  })
+  const surplus = (production: number, soc: number) => ({
+    production,
+    consumption: { current_power: 500 },
+    ...battery(soc),
+  })
+  const decide = (input: object, now: number, store = createMemoryRuleStateStore()) =>
+    evaluatePolicy(policy as NonNullable<typeof policy>, createDecisionalContext(input as never), {
+      now: () => now,
+      store,
+    })
+  const noon = Date.parse('2026-06-21T12:00:00Z')
+
+  it('parses with zero issues', () => {
+    expect(text.startsWith('# ')).toBe(true)
+    expect(issues).toEqual([])
+  })
+
+  it('starts a miner only after 2 minutes of surplus over its own power', () => {
+    const store = createMemoryRuleStateStore()
+    // 4000 − 500 = 3500 W of surplus > the S19's 3250 W, battery at 60 %.
+    const sunny = {
+      energy_state: surplus(4000, 60),
+      miner: s19,
+      miner_state: { status: 'off' },
+      ...pool(0.5, 30),
+    }
+    expect(decide(sunny, noon, store).decision).toBe('maintain_state')
+    expect(decide(sunny, noon + 120_000, store)).toMatchObject({
+      decision: 'start_mining',
+      rule: { name: 'Solar surplus covers the miner' },
+    })
+    // 3000 − 500 = 2500 W does not cover 3250 W: never starts.
+    const weak = { ...sunny, energy_state: surplus(3000, 60) }
+    expect(decide(weak, noon + 240_000).decision).toBe('maintain_state')
+  })
+
+  it('pauses a miner whose shares dried up an hour ago, at once', () => {
+    const dry = {
+      energy_state: surplus(6000, 80),
+      miner: s19,
+      miner_state: { status: 'on' },
+      ...pool(0.5, 3700),
+    }
+    expect(decide(dry, noon)).toMatchObject({
+      decision: 'stop_mining',
+      rule: { name: 'Shares dried up' },
+    })
+  })
+
+  it('a deficit stops after 2 minutes, but not with the payout 1 % away', () => {
+    const store = createMemoryRuleStateStore()
+    const cloudy = {
+      energy_state: surplus(800, 60),
+      miner: s19,
+      miner_state: { status: 'on' },
+      ...pool(0.5, 30),
+    }
+    expect(decide(cloudy, noon, store).decision).toBe('maintain_state')
+    expect(decide(cloudy, noon + 120_000, store).rule?.name).toBe('Solar deficit')
+    const payoutSoon = { ...cloudy, ...pool(0.99, 30) }
+    expect(decide(payoutSoon, noon + 240_000, createMemoryRuleStateStore()).decision).toBe(
+      'maintain_state',
+    )
+    expect(decide(payoutSoon, noon + 480_000).decision).toBe('maintain_state')
+  })
+})

@@ -41,6 +41,24 @@ describe('createDecisionalContext', () => {
     expect(context.energy_state?.grid).toMatchObject({ importing_power: 0, exporting_power: 650 })
   })
 
+  it('derives the surplus miners may use: production minus home consumption, unknown without either', () => {
+    const sunny = createDecisionalContext({
+      energy_state: { production: 5200, consumption: { current_power: 900 } },
+      timestamp: '2026-11-26T12:00:00Z',
+    })
+    expect(sunny.energy_state?.surplus_power).toBe(4300)
+    const evening = createDecisionalContext({
+      energy_state: { production: 100, consumption: { current_power: 1400 } },
+      timestamp: '2026-11-26T19:00:00Z',
+    })
+    expect(evening.energy_state?.surplus_power).toBe(-1300)
+    const noHouse = createDecisionalContext({
+      energy_state: { production: 5200, consumption: { current_power: null } },
+      timestamp: '2026-11-26T12:00:00Z',
+    })
+    expect(noHouse.energy_state?.surplus_power).toBeNull()
+  })
+
   it('leaves every missing part null and stamps the time', () => {
     const context = createDecisionalContext({}, { now: () => new Date('2026-11-26T08:15:00Z') })
     expect(context.energy_state).toBeNull()

@@ -58,6 +58,10 @@ export const EnergyStateSchema = v.object({
   battery: v.nullish(v.pipe(BatteryStateSchema, v.description('Battery state'))),
   grid: v.nullish(v.pipe(GridStateSchema, v.description('Grid connection state'))),
   external_source: number('Power from an external source (e.g. a generator)', 'W'),
+  surplus_power: number(
+    'Production minus home consumption (which excludes the miners): the power miners may use; negative when the home draws more than the source gives',
+    'W',
+  ),
 })
 
 export const ForecastSchema = v.object({
@@ -280,6 +284,10 @@ export function createDecisionalContext(
                 }
               : null,
             external_source: energy.external_source ?? null,
+            surplus_power:
+              energy.production == null || energy.consumption?.current_power == null
+                ? null
+                : energy.production - energy.consumption.current_power,
           }
         : null,
       forecast: input.forecast ?? null,

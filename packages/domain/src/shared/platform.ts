@@ -1,3 +1,4 @@
+import { InvalidValueError } from './errors'
 /**
  * What the outside world gives the core: time, timers, network and ids. Injected in one place
  * (the runtime) so every library and test runs on the same clock — no hidden globals.
@@ -36,4 +37,26 @@ export const silentLogger: Logger = {
   info() {},
   warn() {},
   error() {},
+}
+
+/**
+ * A platform whose clock runs `speed` times faster than `base`'s, starting at `startMs`:
+ * timers wait `ms / speed` of real time. For the demo and simulated days ("a whole day in 24
+ * minutes"); fetch and ids are the base's.
+ */
+export function acceleratedPlatform(
+  base: Platform,
+  options: { speed: number; startMs: number },
+): Platform {
+  if (!(options.speed > 0) || !Number.isFinite(options.speed)) {
+    throw new InvalidValueError('speed', options.speed, 'a positive number')
+  }
+  const realStart = base.now()
+  return {
+    now: () => Math.round(options.startMs + (base.now() - realStart) * options.speed),
+    setTimeout: (callback, ms) => base.setTimeout(callback, Math.max(0, ms) / options.speed),
+    clearTimeout: (handle) => base.clearTimeout(handle),
+    fetch: base.fetch,
+    randomUUID: () => base.randomUUID(),
+  }
 }
