@@ -6,4 +6,9 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   dts: true,
+  // dist/main.mjs is the package's `edge-mining-api` executable (the CLI's `serve` runs it).
+  // rolldown's per-chunk banner: tsdown's own evaluates a function banner for the first chunk only.
+  outputOptions: {
+    banner: (chunk) => (chunk.fileName === 'main.mjs' ? '#!/usr/bin/env node' : ''),
+  },
 })

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url'
-import { openServices } from './compose'
 import { runCli } from './run'
 import { createTerminal } from './terminal'
 
-const terminal = createTerminal()
-const code = await runCli(process.argv.slice(2), {
-  terminal,
+const options = {
+  env: process.env,
   // The build copies storage's migrations beside the bundle (dist/drizzle).
-  openServices: () =>
-    openServices({
-      env: process.env,
-      migrationsFolder: fileURLToPath(new URL('./drizzle', import.meta.url)),
-    }),
+  migrationsFolder: fileURLToPath(new URL('./drizzle', import.meta.url)),
+}
+// The runtime (database, adapters) loads only when a command needs it, never for `--help`.
+const compose = () => import('./compose')
+process.exitCode = await runCli(process.argv.slice(2), {
+  terminal: createTerminal(),
+  openRuntime: async () => (await compose()).openCliRuntime(options),
+  describeAdapters: async () => (await compose()).describeShippedAdapters(options),
 })
-process.exitCode = code

@@ -1,51 +1,78 @@
-import { createCache } from '@edge-mining/http-cache'
-import { createTrackerService, type TrackerService } from '@edge-mining/services'
+import type { Writable } from 'node:stream'
 import {
-  createSqliteCacheStore,
-  createTrackerRepository,
-  openDatabase,
-  type StorageConnection,
-  StorageError,
-} from '@edge-mining/storage'
-import { CliError } from './errors'
-import { createCliRegistry } from './registry'
+  type ConsolaInstance,
+  LOG_LEVEL_NAMES,
+  type LogLevelName,
+  type OpenRuntimeOptions,
+  openRuntime,
+} from '@edge-mining/runtime'
+import type { AdapterRegistry, Services } from '@edge-mining/services'
+import { createConsola, LogLevels, type LogObject } from 'consola/core'
 
-/** What commands work with: the tracker service over the shared database, and how to let go of it. */
-export interface CliServices {
-  trackers: TrackerService
-  close(): void
+/** What commands work with: the services over the shared database, and how to let go of it. */
+export interface CliRuntime {
+  services: Services
+  /** Closes live adapters and the database. */
+  close(): Promise<void>
 }
 
 export interface ComposeOptions {
-  /** `DB_PATH` is read from here (default `data/db/edgemining.db`, as the API server). */
+  /** DB_PATH, POLICIES_DIR, LOG_LEVEL… are read from here, as the API server reads them. */
   env: Record<string, string | undefined>
-  now?: () => number
   /** drizzle migrations folder. Default: storage's own (the bundled bin passes its copy). */
   migrationsFolder?: string | undefined
+  /** Where the runtime's log lines go. Default: process.stderr (stdout stays the command's). */
+  logTo?: Writable
+  /** Clock, timers, fetch and ids. Default: the process's own. */
+  platform?: OpenRuntimeOptions['platform']
 }
 
 /**
- * Opens the database the API server uses and composes the services on it: trackers from the
- * SQLite repository, pool data through a cache whose values and cool-downs live in the same
- * database, so a running server and this CLI never double a pool's traffic.
+ * LOG_LEVEL as given; otherwise `warn`: a one-shot command should not chatter, and adapters'
+ * info lines (the dummy notifier's messages) would otherwise interleave with its output.
  */
-export function openServices(options: ComposeOptions): CliServices {
-  const now = options.now ?? Date.now
-  let connection: StorageConnection
-  try {
-    connection = openDatabase({
-      ...(options.env.DB_PATH?.trim() ? { path: options.env.DB_PATH } : {}),
-      ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
-    })
-  } catch (error) {
-    if (error instanceof StorageError) throw new CliError(error.message, { cause: error })
-    throw error
-  }
-  const trackers = createTrackerService({
-    repository: createTrackerRepository(connection),
-    registry: createCliRegistry(),
-    cache: createCache({ store: createSqliteCacheStore(connection), now }),
-    now,
+function logLevelOf(env: Record<string, string | undefined>): LogLevelName {
+  const given = env.LOG_LEVEL?.trim().toLowerCase()
+  return LOG_LEVEL_NAMES.find((name) => name === given) ?? 'warn'
+}
+
+/** consola writing every level to `out` as plain lines. */
+function stderrLogger(level: LogLevelName, out: Writable): ConsolaInstance {
+  return createConsola({
+    level: LogLevels[level],
+    reporters: [
+      {
+        log(entry: LogObject) {
+          const text = entry.args.map((part) => String(part)).join(' ')
+          out.write(`${entry.type === 'log' ? '' : `${entry.type}: `}${text}\n`)
+        },
+      },
+    ],
   })
-  return { trackers, close: () => connection.close() }
+}
+
+/**
+ * Opens the database the API server uses and composes the services on it, through the one
+ * composition root (`openRuntime`): the same repositories, adapters and pool cache (values and
+ * cool-downs in the database, so a running server and this CLI never double a pool's traffic).
+ * Throws the runtime's EnvironmentError (a variable named with its value) or StorageError.
+ */
+export function openCliRuntime(options: ComposeOptions): CliRuntime {
+  const runtime = openRuntime({
+    env: options.env,
+    logger: stderrLogger(logLevelOf(options.env), options.logTo ?? process.stderr),
+    ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+  })
+  return { services: runtime.services, close: () => runtime.close() }
+}
+
+/**
+ * The shipped adapters, for help texts (config flags, `--type` choices) without touching the
+ * user's database: a runtime on a throwaway in-memory database, closed at once.
+ */
+export async function describeShippedAdapters(options: ComposeOptions): Promise<AdapterRegistry> {
+  const runtime = openCliRuntime({ ...options, env: { ...options.env, DB_PATH: ':memory:' } })
+  await runtime.close()
+  return runtime.services.registry
 }

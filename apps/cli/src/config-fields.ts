@@ -1,4 +1,4 @@
-import type { AdapterRegistry } from '@edge-mining/services'
+import type { KindRegistry } from '@edge-mining/services'
 import * as v from 'valibot'
 
 /** One field of an adapter's config, as the wizard asks it and as a `--flag` sets it. */
@@ -13,10 +13,23 @@ export interface ConfigField {
   required: boolean
   /** Write-only: read hidden, never echoed or printed. */
   secret: boolean
+  /** The allowed values, when the schema lists them (a picklist). */
+  choices: string[] | undefined
 }
 
-/** Flags of the tracker commands themselves; a config key that would clash gets `config-`. */
-const RESERVED_FLAGS = new Set(['name', 'type', 'json', 'debug', 'help', 'limit', 'version'])
+/** Flags of the adapter commands themselves; a config key that would clash gets `config-`. */
+const RESERVED_FLAGS = new Set([
+  'name',
+  'type',
+  'json',
+  'debug',
+  'help',
+  'limit',
+  'version',
+  'external-service',
+  'force',
+  'yes',
+])
 
 const kebab = (key: string) => key.replace(/_/g, '-')
 
@@ -30,6 +43,7 @@ interface JsonSchemaProperty {
   description?: string
   default?: unknown
   writeOnly?: boolean
+  enum?: unknown[]
 }
 
 function fieldType(property: JsonSchemaProperty): ConfigField['type'] {
@@ -41,7 +55,7 @@ function fieldType(property: JsonSchemaProperty): ConfigField['type'] {
 }
 
 /** The fields of `type`'s config, in schema order, read from the adapter's JSON Schema. */
-export function configFields(registry: AdapterRegistry, type: string): ConfigField[] {
+export function configFields(registry: KindRegistry, type: string): ConfigField[] {
   const schema = registry.configJsonSchema(type) as {
     properties?: Record<string, JsonSchemaProperty>
     required?: string[]
@@ -56,12 +70,13 @@ export function configFields(registry: AdapterRegistry, type: string): ConfigFie
     default: property.default,
     required: required.has(key),
     secret: secrets.has(key) || property.writeOnly === true,
+    choices: property.enum?.map(String),
   }))
 }
 
 /** Every config flag any registered adapter takes: flag → its field (as the first adapter describes it) and the adapter types that take it. */
 export function allConfigFlags(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
 ): Map<string, { field: ConfigField; types: string[] }> {
   const flags = new Map<string, { field: ConfigField; types: string[] }>()
   for (const type of registry.types()) {
@@ -97,7 +112,7 @@ export function coerceFieldValue(field: ConfigField, text: string): unknown {
  * undefined when the value is fine. Messages never quote the value (secrets stay unprinted).
  */
 export function checkField(
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   key: string,
   value: unknown,

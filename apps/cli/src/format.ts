@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from 'node:util'
 import type {
+  AdapterEntity,
   HashRate,
   MiningPerformanceSnapshot,
-  MiningPerformanceTracker,
   MiningReward,
   PayoutSchedule,
   PoolStats,
@@ -117,30 +117,37 @@ export function freshnessLine(
   )
 }
 
-export function renderTrackers(
-  trackers: readonly MiningPerformanceTracker[],
+/** A list of adapter entities: id, name, type with its label. */
+export function renderAdapterEntities(
+  entities: readonly AdapterEntity[],
   labelOf: (type: string) => string,
+  none: string,
 ): string {
-  if (trackers.length === 0) return 'No mining performance trackers configured.'
-  return renderTable(trackers, [
-    { header: 'ID', value: (t) => t.id },
-    { header: 'Name', value: (t) => t.name },
-    { header: 'Type', value: (t) => `${t.adapter_type} (${labelOf(t.adapter_type)})` },
+  if (entities.length === 0) return none
+  return renderTable(entities, [
+    { header: 'ID', value: (e) => e.id },
+    { header: 'Name', value: (e) => e.name },
+    { header: 'Type', value: (e) => `${e.adapter_type} (${labelOf(e.adapter_type)})` },
   ])
 }
 
-export function renderTrackerDetails(tracker: MiningPerformanceTracker, label: string): string {
-  const config = Object.entries(tracker.config).map(
-    ([key, value]) =>
-      [`  ${key}`, value === null || value === undefined ? 'None' : JSON.stringify(value)] as const,
-  )
+/** Config values as `  key  value` lines (a secret arrives as `***`). */
+function configPairs(config: Record<string, unknown>): [string, string][] {
+  return Object.entries(config).map(([key, value]) => [
+    `  ${key}`,
+    value === null || value === undefined ? 'None' : JSON.stringify(value),
+  ])
+}
+
+export function renderAdapterEntityDetails(entity: AdapterEntity, label: string): string {
+  const config = configPairs(entity.config)
   return renderPairs([
-    ['Name', tracker.name],
-    ['ID', tracker.id],
-    ['Adapter', `${tracker.adapter_type} (${label})`],
-    ['External service', tracker.external_service_id ?? 'None'],
-    ['Created', tracker.created_at],
-    ['Updated', tracker.updated_at],
+    ['Name', entity.name],
+    ['ID', entity.id],
+    ['Adapter', `${entity.adapter_type} (${label})`],
+    ['External service', entity.external_service_id ?? 'None'],
+    ['Created', entity.created_at],
+    ['Updated', entity.updated_at],
     ['Configuration', config.length === 0 ? NONE : ''],
     ...config,
   ])

@@ -1,4 +1,9 @@
-export { type CliServices, type ComposeOptions, openServices } from './compose'
+export {
+  type CliRuntime,
+  type ComposeOptions,
+  describeShippedAdapters,
+  openCliRuntime,
+} from './compose'
 export { EXIT, type ExitCode } from './errors'
 export { type RunOptions, runCli } from './run'
 export { createTerminal, type Terminal, type TerminalOptions } from './terminal'

@@ -1,20 +1,24 @@
 import { stripVTControlCharacters } from 'node:util'
+import type { AdapterRegistry } from '@edge-mining/services'
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from 'citty'
-import { main } from './cli'
+import { createMain } from './cli'
 import { type CommandData, VARIADIC } from './command-kit'
-import type { CliServices } from './compose'
+import type { CliRuntime } from './compose'
 import { CliError, describeError, EXIT, exitCodeOf, isUnexpected, UsageError } from './errors'
 import { PromptClosedError } from './prompt'
 import type { Terminal } from './terminal'
 
 export interface RunOptions {
   terminal: Terminal
-  /** Opens the services (database, adapters); called at most once, on first use. */
-  openServices: () => CliServices
+  /** Opens the runtime (database, adapters, services); called at most once, on first use. */
+  openRuntime: () => CliRuntime | Promise<CliRuntime>
+  /**
+   * The adapters `--help` describes (config flags, `--type` choices), without opening the
+   * database. Default: the runtime's own.
+   */
+  describeAdapters?: () => AdapterRegistry | Promise<AdapterRegistry>
   /** Clock in ms. Default: Date.now. */
   now?: () => number
-  /** The API server's built entry, for `serve`. */
-  apiEntry?: string | undefined
 }
 
 type AnyCommand = CommandDef<ArgsDef>
@@ -74,6 +78,7 @@ function checkTokens(tokens: readonly string[], argsDef: ArgsDef, variadic: bool
 
 /** Finds the command named by the leading words of `tokens`; returns it and the rest. */
 async function locate(
+  main: AnyCommand,
   tokens: readonly string[],
 ): Promise<{ command: AnyCommand; rest: string[]; isGroup: boolean }> {
   let command: AnyCommand = main
@@ -99,16 +104,23 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   const { terminal } = options
   const debug = argv.includes('--debug')
   const tokens = argv.filter((token) => token !== '--debug')
-  let services: CliServices | undefined
+  let runtime: CliRuntime | undefined
   const data: CommandData = {
     terminal,
-    services: () => {
-      services ??= options.openServices()
-      return services
+    services: async () => {
+      runtime ??= await options.openRuntime()
+      return runtime.services
     },
     now: options.now ?? Date.now,
-    apiEntry: options.apiEntry,
   }
+  const help = tokens.some(isHelp)
+  const main = createMain({
+    // Running, flags are read with the database's own registry; help never opens it.
+    adapters: async () =>
+      help && options.describeAdapters
+        ? options.describeAdapters()
+        : (await data.services()).registry,
+  })
   let current: AnyCommand = main
   try {
     if (tokens.length === 1 && (tokens[0] === '--version' || tokens[0] === '-v')) {
@@ -119,7 +131,7 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
       const interactive =
         (terminal.stdin as { isTTY?: boolean }).isTTY === true && terminal.stdoutIsTTY
       if (interactive) {
-        const { runMenu } = await import('./menu')
+        const { runMenu } = await import('./menu/index')
         await runMenu(data)
         return EXIT.ok
       }
@@ -127,9 +139,9 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
       terminal.stderr.write('\nNo command given (the interactive menu needs a terminal).\n')
       return EXIT.usage
     }
-    const located = await locate(tokens)
+    const located = await locate(main, tokens)
     current = located.command
-    if (tokens.some(isHelp)) {
+    if (help) {
       terminal.stdout.write(`${await usageOf(current, terminal)}\n`)
       return EXIT.ok
     }
@@ -141,7 +153,7 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   } catch (error) {
     return report(error, current, terminal, debug)
   } finally {
-    services?.close()
+    await runtime?.close()
   }
 }
 
@@ -165,7 +177,7 @@ async function report(
     : thrown
   if (error instanceof UsageError) {
     const command = (thrown as { command?: AnyCommand }).command ?? current
-    terminal.stderr.write(`${await usageOf(command, terminal)}\n\n`)
+    if (error.showUsage) terminal.stderr.write(`${await usageOf(command, terminal)}\n\n`)
     terminal.logger.error(error.message)
     return EXIT.usage
   }

@@ -1,19 +1,20 @@
-import { createDummyTracker } from '@edge-mining/domain'
-import {
-  createAdapterRegistry,
-  dummyAdapter,
-  type TrackerAdapterDefinition,
-} from '@edge-mining/services'
+import type { AdapterDefinition } from '@edge-mining/domain'
+import { createAdapterRegistry } from '@edge-mining/services'
 import * as v from 'valibot'
 import { describe, expect, test } from 'vitest'
-import { configFlagArgs, configFromFlags } from './actions/tracker-flags'
 import { configFields } from './config-fields'
+import { configFlagArgs, configFromFlags } from './config-flags'
 import type { AskOptions, Prompter } from './prompt'
 import { createTerminal } from './terminal'
 import { runConfigWizard } from './wizard'
 
+const unused = (): never => {
+  throw new Error('not created in these tests')
+}
+
 /** A third pool the CLI has never heard of: its wizard and flags come from its schema alone. */
-const thirdPool: TrackerAdapterDefinition = {
+const thirdPool: AdapterDefinition<'mining_performance_tracker'> = {
+  kind: 'mining_performance_tracker',
   type: 'dummy',
   label: 'Third pool',
   configSchema: v.strictObject({
@@ -32,9 +33,35 @@ const thirdPool: TrackerAdapterDefinition = {
     ),
   }),
   secretFields: ['account_key'],
-  create: (_config, context) => createDummyTracker({}, { now: context.now }),
+  create: unused,
 }
-const registry = createAdapterRegistry([thirdPool])
+
+const channel = v.optional(v.pipe(v.string(), v.description('Channel')), 'alerts')
+const notifier = (type: string, configSchema: v.GenericSchema): AdapterDefinition<'notifier'> => ({
+  kind: 'notifier',
+  type,
+  label: type,
+  configSchema,
+  secretFields: [],
+  create: unused,
+})
+/** Two notifiers sharing a field: one flag for both, described once, naming both. */
+const notifiers = [
+  notifier('chat', v.object({ channel })),
+  notifier('pager', v.object({ channel, urgent: v.optional(v.boolean()) })),
+  notifier(
+    'siren',
+    v.object({
+      tone: v.optional(
+        v.pipe(v.picklist(['low', 'high'], 'must be low or high'), v.description('Tone')),
+        'low',
+      ),
+    }),
+  ),
+]
+
+const adapters = createAdapterRegistry([thirdPool, ...notifiers])
+const registry = adapters.forKind('mining_performance_tracker')
 const { paint } = createTerminal({ env: { NO_COLOR: '1' } })
 
 /** Answers from a script; records what was asked and whether it was hidden. */
@@ -118,6 +145,19 @@ describe('a wizard generated from the config schema', () => {
     expect(said.join('\n')).not.toContain('short')
   })
 
+  test('a field with listed values shows them and takes only one of them', async () => {
+    const sirens = adapters.forKind('notifier')
+    expect(configFields(sirens, 'siren')[0]?.choices).toEqual(['low', 'high'])
+    const { prompter, asked, said } = scripted(['loud', 'high'])
+    expect(await runConfigWizard(prompter, sirens, 'siren', { paint })).toEqual({ tone: 'high' })
+    expect(asked[0]).toEqual({
+      question: 'Tone (tone: low, high)',
+      options: { hidden: false, default: 'low' },
+    })
+    expect(said).toEqual(['tone: must be low or high. Try again.'])
+    expect(configFlagArgs(sirens).tone?.description).toBe('Tone: low, high (default low) [siren]')
+  })
+
   test('updating: Enter keeps the stored secret and the current values', async () => {
     const { prompter, asked } = scripted(['', '', ''])
     const config = await runConfigWizard(prompter, registry, 'dummy', {
@@ -131,11 +171,17 @@ describe('a wizard generated from the config schema', () => {
 })
 
 describe('config flags generated from the config schemas', () => {
-  test('one flag per field, kebab-case, described with its default and adapters', () => {
-    const args = configFlagArgs(createAdapterRegistry([dummyAdapter]))
-    expect(Object.keys(args)).toEqual(['message', 'seed'])
-    expect(args.message?.description).toContain(
-      '(default This is a dummy performance tracker) [dummy]',
+  test('one flag per field of any adapter of the kind, described with its default and adapters', () => {
+    const args = configFlagArgs(adapters.forKind('notifier'))
+    expect(Object.keys(args)).toEqual(['channel', 'urgent', 'tone'])
+    expect(args.channel?.description).toBe('Channel (default alerts) [chat, pager]')
+    expect(args.urgent?.description).toBe('urgent [pager]')
+    expect(Object.keys(configFlagArgs(registry))).toEqual(['account-key', 'region', 'max-workers'])
+  })
+
+  test('a flag of another adapter of the kind is a usage error naming what this one takes', () => {
+    expect(() => configFromFlags(adapters.forKind('notifier'), 'chat', { urgent: 'yes' })).toThrow(
+      '--urgent is not a setting of chat notifiers (they take --channel)',
     )
   })
 

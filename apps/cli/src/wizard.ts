@@ -1,4 +1,4 @@
-import type { AdapterRegistry } from '@edge-mining/services'
+import type { KindRegistry } from '@edge-mining/services'
 import { type ConfigField, checkField, coerceFieldValue, configFields } from './config-fields'
 import type { Prompter } from './prompt'
 import type { Paint } from './terminal'
@@ -10,7 +10,8 @@ export interface WizardOptions {
 }
 
 function question(field: ConfigField): string {
-  const label = field.description ? `${field.description} (${field.key})` : field.key
+  const key = field.choices ? `${field.key}: ${field.choices.join(', ')}` : field.key
+  const label = field.description ? `${field.description} (${key})` : key
   return field.required ? `${label} *` : label
 }
 
@@ -30,7 +31,7 @@ function defaultText(
  */
 export async function runConfigWizard(
   prompter: Prompter,
-  registry: AdapterRegistry,
+  registry: KindRegistry,
   type: string,
   options: WizardOptions,
 ): Promise<Record<string, unknown>> {

@@ -136,7 +136,9 @@ describe('tracker CRUD', () => {
       config: { bitcoin_address: ocean.address(), request_timeout_seconds: 5 },
     })
 
-    expect(json(await cli('trackers', 'remove', 'shed', '--json'))).toMatchObject({ id: added.id })
+    expect(json(await cli('trackers', 'remove', 'shed', '--yes', '--json'))).toMatchObject({
+      id: added.id,
+    })
     expect(json(await cli('trackers', 'list', '--json'))).toEqual([])
   })
 
@@ -326,20 +328,82 @@ describe('bad environment', () => {
 })
 
 describe('serve', () => {
-  test('runs the API entry as a child process with API_HOST, API_PORT and DB_PATH', async () => {
-    const entry = nodePath.join(folder.dir, 'fake-api.mjs')
+  /** The build alone in a folder of its own: no node_modules/.bin beside it. */
+  function loneBundle(): string {
+    const dist = nodePath.join(folder.dir, 'lone', 'dist')
+    fs.cpSync(nodePath.dirname(BIN), dist, { recursive: true })
+    return nodePath.join(dist, nodePath.basename(BIN))
+  }
+
+  /** A stand-in `edge-mining-api` on a PATH folder: prints the environment it was given. */
+  function fakeApiOnPath(): string {
+    const bin = nodePath.join(folder.dir, 'path-bin')
+    fs.mkdirSync(bin)
+    const executable = nodePath.join(bin, 'edge-mining-api')
     fs.writeFileSync(
-      entry,
-      'console.log(JSON.stringify({ host: process.env.API_HOST, port: process.env.API_PORT, db: process.env.DB_PATH }))\n',
+      executable,
+      `#!${process.execPath}\nconsole.log(JSON.stringify({ host: process.env.API_HOST, port: process.env.API_PORT, db: process.env.DB_PATH }))\n`,
     )
-    const run = await runBin(['serve', '--host', '0.0.0.0', '--port', '9123'], {
-      env: { ...env, EDGE_MINING_API_ENTRY: entry },
+    fs.chmodSync(executable, 0o755)
+    return bin
+  }
+
+  const runBundle = (bundle: string, args: string[], extra: Record<string, string>) =>
+    new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, [bundle, ...args], {
+        env: { HOME: os.tmpdir(), ...env, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+      })
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
+      child.once('error', reject)
+      child.once('close', (code) => resolve({ code, stdout, stderr }))
     })
+
+  test('without an executable beside the bundle, the edge-mining-api on PATH runs with API_HOST, API_PORT and DB_PATH', async () => {
+    const run = await runBundle(loneBundle(), ['serve', '--host', '0.0.0.0', '--port', '9123'], {
+      PATH: fakeApiOnPath(),
+    })
+    expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual({ host: '0.0.0.0', port: '9123', db: folder.dbPath })
   })
 
-  test('starts the real API server on the same database, which sees what the CLI added', async () => {
+  test('no executable anywhere: exit 1 naming it', async () => {
+    const run = await runBundle(loneBundle(), ['serve'], { PATH: folder.dir })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('The API server executable edge-mining-api was not found')
+  })
+
+  test.each([
+    [
+      ['serve', '--port', 'abc'],
+      {},
+      '--port: API_PORT: expected a whole number from 0 to 65535, got "abc"',
+    ],
+    [
+      ['serve'],
+      { API_PORT: '99999' },
+      'API_PORT: expected a whole number from 0 to 65535, got "99999"',
+    ],
+    [['serve'], { LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of'],
+  ])(
+    '%j %j: the environment is checked first, exit 2 naming the variable and value',
+    async (args, extra, message) => {
+      const run = await runBin(args, { env: { ...env, ...extra } })
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain(message)
+      expect(run.stdout).toBe('')
+    },
+  )
+
+  test('starts the real API server (its package executable) on the same database, which sees what the CLI added', async () => {
     const added = await runBin(
       ['trackers', 'add', '--type', 'dummy', '--name', 'Served', '--json'],
       { env },
@@ -374,13 +438,6 @@ describe('serve', () => {
       server.kill('SIGINT')
       expect(await exited).toBe(0)
     }
-  })
-
-  test('a missing API build: exit 1 naming the path', async () => {
-    const entry = nodePath.join(folder.dir, 'missing.mjs')
-    const run = await runBin(['serve'], { env: { ...env, EDGE_MINING_API_ENTRY: entry } })
-    expect(run.code).toBe(1)
-    expect(run.stderr).toContain(`API server build not found at ${entry}`)
   })
 })
 

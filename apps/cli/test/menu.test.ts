@@ -22,7 +22,7 @@ test('the menu driven through stdin: add (wizard re-asks a bad answer) → list 
   const run = await runBin(['menu'], {
     env: { DB_PATH: folder.dbPath },
     input: answers(
-      '1', // Manage Mining Performance Trackers
+      '7', // Mining Performance Trackers
       'x', // invalid → asked again
       '1', // Add Tracker
       'Rig',
@@ -65,7 +65,7 @@ test('the menu driven through stdin: add (wizard re-asks a bad answer) → list 
 })
 
 test('the end of input (or Ctrl-C) leaves the menu cleanly, exit 0', async () => {
-  const run = await runBin(['menu'], { env: { DB_PATH: folder.dbPath }, input: answers('1', '1') })
+  const run = await runBin(['menu'], { env: { DB_PATH: folder.dbPath }, input: answers('7', '1') })
   expect(run.code).toBe(0)
   expect(run.stderr).toBe('')
   expect(run.stdout).toContain('Name of the tracker')
@@ -79,11 +79,53 @@ test('deletion asks first; "n" cancels', async () => {
   expect(added.code).toBe(0)
   const run = await runBin(['menu'], {
     env,
-    input: answers('1', '3', '1', '2', 'n', 'b', 'b', 'q'),
+    input: answers('7', '3', '1', '2', 'n', 'b', 'b', 'q'),
   })
   expect(run.code).toBe(0)
   expect(run.stdout).toContain("Are you sure you want to delete the tracker 'Keep'")
   expect(run.stdout).toContain('Deletion cancelled.')
   const list = await runBin(['trackers', 'list', '--json'], { env })
   expect(JSON.parse(list.stdout)).toHaveLength(1)
+})
+
+test('a new entity kind through the menu: Miners → add (a bad number asked again) → list', async () => {
+  const env = { DB_PATH: folder.dbPath }
+  const run = await runBin(['menu'], {
+    env,
+    input: answers(
+      '2', // Miners
+      '1', // Miners
+      '1', // Add Miner
+      'Rig', // name
+      'Antminer S21', // model
+      'fast', // hash rate: not a number → asked again
+      '200',
+      '', // power: none
+      'rig-1', // pool worker
+      '2', // List Miners
+      'b',
+      'b',
+      'q',
+    ),
+  })
+  expect(run.code).toBe(0)
+  expect(run.stderr).toBe('')
+  const out = run.stdout
+  expect(out).toContain('--- MINERS ---')
+  expect(out).toContain('--- MINER MENU ---')
+  expect(out).toContain('--- Add Miner ---')
+  expect(out).toContain('Maximum hash rate (TH/s): ')
+  expect(out).toContain('expected a number of TH/s, got "fast". Try again.')
+  expect(out).toMatch(/Miner 'Rig' \(ID: [0-9a-f-]{36}\) successfully added\./)
+  expect(out).toMatch(/-> Name: Rig, ID: [0-9a-f-]{36}, Model: Antminer S21, Active: yes/)
+  const list = await runBin(['miners', 'list', '--json'], { env })
+  expect(JSON.parse(list.stdout)).toEqual([
+    expect.objectContaining({
+      name: 'Rig',
+      model: 'Antminer S21',
+      hash_rate_max: { value: 200, unit: 'TH/s' },
+      power_consumption_max: null,
+      pool_worker_name: 'rig-1',
+    }),
+  ])
 })

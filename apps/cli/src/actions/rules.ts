@@ -1,45 +1,16 @@
-import { readFileSync } from 'node:fs'
-import { createDecisionalContext, type DecisionalContextInput } from '@edge-mining/domain'
+import { isEdgeMiningError } from '@edge-mining/domain'
 import {
-  contextFields,
-  evaluatePolicy,
-  explain,
-  parsePolicy,
-  parseRuleFile,
-  type RuleIssue,
-} from '@edge-mining/rules'
+  checkPolicyText,
+  contextStructure,
+  evaluatePolicyOnce,
+  type TextCheck,
+} from '@edge-mining/services'
 import type { Invocation } from '../command-kit'
 import { CliError, UsageError } from '../errors'
 import { renderTable } from '../format'
+import { formatIssue, readText } from './policies'
 
-/** The file's text, or a one-line error naming the path. */
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a folder'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : error instanceof Error
-              ? error.message
-              : String(error)
-    throw new CliError(`Cannot read ${path}: ${why}`)
-  }
-}
-
-/** `rules: [...]` template files (data/examples/rules) versus whole policies. */
-const isRuleFile = (text: string) => /^rules\s*:/m.test(text) && !/^name\s*:/m.test(text)
-
-/** Compiler style: `file:line:col: severity: message`. */
-export function formatIssue(issue: RuleIssue, file: string): string {
-  const where = [issue.source ?? file, issue.line, issue.column].filter((part) => part !== null)
-  return `${where.join(':')}: ${issue.severity}: ${issue.message}`
-}
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
 export async function check({ args, data }: Invocation): Promise<void> {
   const { terminal } = data
@@ -47,12 +18,9 @@ export async function check({ args, data }: Invocation): Promise<void> {
   terminal.setJsonMode(json)
   const files = (args._ as string[] | undefined) ?? []
   if (files.length === 0) throw new UsageError('Missing required positional argument: FILES')
-  const report: { file: string; kind: 'policy' | 'rules'; issues: RuleIssue[] }[] = []
+  const report: { file: string; kind: TextCheck['kind']; issues: TextCheck['issues'] }[] = []
   for (const file of files) {
-    const text = readText(file)
-    const kind = isRuleFile(text) ? 'rules' : 'policy'
-    const { issues } =
-      kind === 'rules' ? parseRuleFile(text, { source: file }) : parsePolicy(text, { source: file })
+    const { kind, issues } = checkPolicyText(readText(file), file)
     report.push({ file, kind, issues })
   }
   const all = report.flatMap((entry) => entry.issues.map((issue) => ({ issue, file: entry.file })))
@@ -61,12 +29,25 @@ export async function check({ args, data }: Invocation): Promise<void> {
   if (json) terminal.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   else {
     for (const { issue, file } of all) terminal.stdout.write(`${formatIssue(issue, file)}\n`)
-    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+    const summary = `${plural(files.length, 'file')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
     if (errors > 0) terminal.stderr.write(`${summary}\n`)
     else terminal.logger.success(summary)
   }
-  if (errors > 0)
-    throw new CliError(`${errors} error${errors === 1 ? '' : 's'} in the rules`, { silent: true })
+  if (errors > 0) throw new CliError(`${plural(errors, 'error')} in the rules`, { silent: true })
+}
+
+function readContext(path: string): unknown {
+  const text = readText(path)
+  let input: unknown
+  try {
+    input = JSON.parse(text)
+  } catch (error) {
+    throw new CliError(`Cannot read ${path}: not valid JSON (${(error as Error).message})`)
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new CliError(`Cannot read ${path}: expected a JSON object`)
+  }
+  return input
 }
 
 export async function explainPolicy({ args, data }: Invocation): Promise<void> {
@@ -75,45 +56,39 @@ export async function explainPolicy({ args, data }: Invocation): Promise<void> {
   terminal.setJsonMode(json)
   const policyPath = String(args.policy)
   const contextPath = String(args.context)
-  const { policy, issues } = parsePolicy(readText(policyPath), { source: policyPath })
-  const errors = issues.filter((issue) => issue.severity === 'error')
-  if (!policy || errors.length > 0) {
+  const text = readText(policyPath)
+  // Checked first so that the issues name this file (evaluation would call it "policy").
+  const errors = checkPolicyText(text, policyPath).issues.filter((i) => i.severity === 'error')
+  if (errors.length > 0) {
     for (const issue of errors) terminal.stderr.write(`${formatIssue(issue, policyPath)}\n`)
     throw new CliError(
       `${policyPath}: the policy has errors; run \`edge-mining rules check ${policyPath}\``,
     )
   }
-  let input: unknown
+  const context = readContext(contextPath)
+  let evaluation: ReturnType<typeof evaluatePolicyOnce>
   try {
-    input = JSON.parse(readText(contextPath))
-  } catch (error) {
-    if (error instanceof CliError) throw error
-    throw new CliError(`Cannot read ${contextPath}: not valid JSON (${(error as Error).message})`)
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new CliError(`Cannot read ${contextPath}: expected a JSON object`)
-  }
-  let context: ReturnType<typeof createDecisionalContext>
-  try {
-    context = createDecisionalContext(input as DecisionalContextInput, {
-      ...(typeof args['time-zone'] === 'string' ? { timeZone: args['time-zone'] } : {}),
-      now: () => new Date(data.now()),
+    evaluation = evaluatePolicyOnce({
+      policy: text,
+      context,
+      timeZone: typeof args['time-zone'] === 'string' ? args['time-zone'] : undefined,
+      now: data.now,
     })
   } catch (error) {
-    throw new CliError(`${contextPath}: ${(error as Error).message}`)
+    if (!isEdgeMiningError(error)) throw error
+    throw new CliError(`${contextPath}: ${error.message}`, { cause: error })
   }
-  const outcome = evaluatePolicy(policy, context, { now: data.now })
   if (json) {
-    const { decision, rule_type, rule, miner_status, evaluated, trace } = outcome
+    const { decision, rule_type, rule, miner_status, evaluated, trace } = evaluation.outcome
     terminal.stdout.write(
       `${JSON.stringify({ decision, rule_type, rule, miner_status, evaluated, trace }, null, 2)}\n`,
     )
-  } else terminal.stdout.write(`${explain(outcome)}\n`)
+  } else terminal.stdout.write(`${evaluation.explanation}\n`)
 }
 
 export async function fields({ args, data }: Invocation): Promise<void> {
   const { terminal } = data
-  const all = contextFields()
+  const all = contextStructure().fields
   if (args.json === true) {
     terminal.stdout.write(`${JSON.stringify(all, null, 2)}\n`)
     return
@@ -123,8 +98,7 @@ export async function fields({ args, data }: Invocation): Promise<void> {
       { header: 'Field', value: (field) => field.path },
       {
         header: 'Type',
-        value: (field) =>
-          field.enum_values ? `enum (${field.enum_values.join('|')})` : field.type,
+        value: (field) => (field.values ? `enum (${field.values.join('|')})` : field.type),
       },
       { header: 'Unit', value: (field) => field.unit ?? '' },
       { header: 'Description', value: (field) => field.description },

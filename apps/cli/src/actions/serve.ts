@@ -1,38 +1,72 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { accessSync, constants } from 'node:fs'
+import nodePath from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { EnvironmentError, parseEnv } from '@edge-mining/runtime'
 import type { Invocation } from '../command-kit'
 import { CliError, UsageError } from '../errors'
 
-/**
- * Where the API server's built entry is: `EDGE_MINING_API_ENTRY`, else `apps/api/dist/main.mjs`
- * beside this CLI in the monorepo. The CLI never imports the app (apps do not import apps); it
- * runs it as a child process.
- */
-export function defaultApiEntry(env: Record<string, string | undefined>): string {
-  return (
-    env.EDGE_MINING_API_ENTRY || fileURLToPath(new URL('../../api/dist/main.mjs', import.meta.url))
-  )
+/** The API package's executable (its package.json `bin`). */
+export const API_EXECUTABLE = 'edge-mining-api'
+
+const isExecutable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
 
-/** Starts the API server and waits for it; Ctrl-C and SIGTERM are passed on to it. */
-export async function startServer({ args, data }: Invocation): Promise<void> {
-  const { terminal } = data
-  const entry = data.apiEntry ?? defaultApiEntry(terminal.env)
-  if (!existsSync(entry)) {
+/**
+ * Where the API server's executable is: the CLI package's own `node_modules/.bin` (pnpm links
+ * it there because `@edge-mining/api` is a dependency — only for this executable; the CLI never
+ * imports the app, apps do not import apps), found from the bundle's location; else on PATH.
+ */
+export function findApiExecutable(
+  env: Record<string, string | undefined>,
+  bundleUrl: string = import.meta.url,
+): string | undefined {
+  const own = fileURLToPath(new URL(`../node_modules/.bin/${API_EXECUTABLE}`, bundleUrl))
+  if (isExecutable(own)) return own
+  for (const folder of (env.PATH ?? '').split(nodePath.delimiter)) {
+    if (folder === '') continue
+    const candidate = nodePath.join(folder, API_EXECUTABLE)
+    if (isExecutable(candidate)) return candidate
+  }
+  return undefined
+}
+
+/** The server's environment: flags over variables, checked as the server will check them. */
+function serverEnv(invocation: Invocation): Record<string, string | undefined> {
+  const { args, data } = invocation
+  const env: Record<string, string | undefined> = { ...data.terminal.env }
+  const flags: Record<string, string> = { API_HOST: '--host', API_PORT: '--port' }
+  if (typeof args.host === 'string') env.API_HOST = args.host
+  if (typeof args.port === 'string') env.API_PORT = args.port
+  try {
+    parseEnv(env)
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error
+    const flag = flags[error.variable]
+    const fromFlag = flag !== undefined && args[flag.slice(2)] !== undefined
+    throw new UsageError(fromFlag ? `${flag}: ${error.message}` : error.message, {
+      showUsage: false,
+    })
+  }
+  return env
+}
+
+/** Starts the API server on the same database and waits; Ctrl-C and SIGTERM are passed on. */
+export async function startServer(invocation: Invocation): Promise<void> {
+  const env = serverEnv(invocation)
+  const executable = findApiExecutable(env)
+  if (!executable) {
     throw new CliError(
-      `API server build not found at ${entry}: run \`pnpm --filter @edge-mining/api build\` or set EDGE_MINING_API_ENTRY`,
+      `The API server executable ${API_EXECUTABLE} was not found beside the CLI (node_modules/.bin) nor on PATH: install @edge-mining/api`,
     )
   }
-  const env: Record<string, string | undefined> = { ...terminal.env }
-  if (typeof args.host === 'string') env.API_HOST = args.host
-  if (typeof args.port === 'string') {
-    if (!/^\d{1,5}$/.test(args.port) || Number(args.port) > 65535) {
-      throw new UsageError(`--port: expected a TCP port number, got "${args.port}"`)
-    }
-    env.API_PORT = args.port
-  }
-  const child = spawn(process.execPath, [entry], { env, stdio: 'inherit' })
+  const child = spawn(executable, [], { env, stdio: 'inherit' })
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal)
   const onInt = forward('SIGINT')
   const onTerm = forward('SIGTERM')

@@ -8,7 +8,7 @@ export const menu = defineCommand({
       'The interactive menu (also what a bare `edge-mining` opens on a terminal); reads answers line by line, so it can be scripted through stdin',
   },
   run: async (context) => {
-    const { runMenu } = await import('../menu')
+    const { runMenu } = await import('../menu/index')
     await runMenu(invocationOf(context).data)
   },
 })

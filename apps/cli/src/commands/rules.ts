@@ -1,4 +1,4 @@
-import { defineCommand } from 'citty'
+import { defineCommand, type SubCommandsDef } from 'citty'
 import { invocationOf, jsonArg, VARIADIC } from '../command-kit'
 
 const actions = () => import('../actions/rules')
@@ -17,44 +17,41 @@ const check = defineCommand({
 })
 VARIADIC.add(check)
 
-export const rules = defineCommand({
-  meta: { name: 'edge-mining rules', description: 'Check, explain and explore decision rules' },
-  subCommands: {
-    check,
-    explain: defineCommand({
-      meta: {
-        name: 'edge-mining rules explain',
-        description: 'Evaluate a policy against a context and explain the decision leaf by leaf',
+export const subCommands: SubCommandsDef = {
+  check,
+  explain: defineCommand({
+    meta: {
+      name: 'edge-mining rules explain',
+      description: 'Evaluate a policy against a context and explain the decision leaf by leaf',
+    },
+    args: {
+      policy: {
+        type: 'string',
+        required: true,
+        description: 'Policy YAML file',
+        valueHint: 'FILE',
       },
-      args: {
-        policy: {
-          type: 'string',
-          required: true,
-          description: 'Policy YAML file',
-          valueHint: 'FILE',
-        },
-        context: {
-          type: 'string',
-          required: true,
-          description:
-            'Decisional context JSON file (energy_state, miner_state, mining_performance, …)',
-          valueHint: 'FILE.json',
-        },
-        'time-zone': {
-          type: 'string',
-          description: 'IANA time zone for timestamp.hour / weekday (default UTC)',
-        },
-        ...jsonArg,
+      context: {
+        type: 'string',
+        required: true,
+        description:
+          'Decisional context JSON file (energy_state, miner_state, mining_performance, …)',
+        valueHint: 'FILE.json',
       },
-      run: async (context) => (await actions()).explainPolicy(invocationOf(context)),
-    }),
-    fields: defineCommand({
-      meta: {
-        name: 'edge-mining rules fields',
-        description: 'Every field path a rule can use, with its type and unit',
+      'time-zone': {
+        type: 'string',
+        description: 'IANA time zone for timestamp.hour / weekday (default UTC)',
       },
-      args: { ...jsonArg },
-      run: async (context) => (await actions()).fields(invocationOf(context)),
-    }),
-  },
-})
+      ...jsonArg,
+    },
+    run: async (context) => (await actions()).explainPolicy(invocationOf(context)),
+  }),
+  fields: defineCommand({
+    meta: {
+      name: 'edge-mining rules fields',
+      description: 'Every field path a rule can use, with its type and unit',
+    },
+    args: { ...jsonArg },
+    run: async (context) => (await actions()).fields(invocationOf(context)),
+  }),
+}

@@ -5,7 +5,7 @@ export const serve = defineCommand({
   meta: {
     name: 'edge-mining serve',
     description:
-      'Start the API server (the built @edge-mining/api) on the same database, as a child process',
+      'Start the API server (the edge-mining-api executable) on the same database, as a child process',
   },
   args: {
     host: { type: 'string', description: 'Interface to listen on (API_HOST, default 127.0.0.1)' },
