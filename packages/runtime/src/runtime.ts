@@ -40,6 +40,12 @@ export interface OpenRuntimeOptions {
    * a function receives the shared resources (the pool cache).
    */
   adapters?: (resources: { cache: Cache }) => AnyAdapterDefinition[]
+  /**
+   * How long the loop waits for one device read or command, in the platform's ms. Default
+   * 10 000 for reads and 15 000 for commands; a demo on an accelerated clock scales them so a
+   * device still gets real seconds to answer.
+   */
+  deviceTimeouts?: { readMs?: number; actionMs?: number }
 }
 
 /** Everything an app needs, composed once. */
@@ -118,6 +124,10 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
       platform,
       logger,
       retentionDays: config.decisionLogRetentionDays,
+      ...(options.deviceTimeouts?.readMs ? { readTimeoutMs: options.deviceTimeouts.readMs } : {}),
+      ...(options.deviceTimeouts?.actionMs
+        ? { actionTimeoutMs: options.deviceTimeouts.actionMs }
+        : {}),
     })
     let runner: LoopRunner | undefined
     let closing: Promise<void> | undefined

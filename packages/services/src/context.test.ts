@@ -1,6 +1,6 @@
 import type { ForecastSnapshot, PoolStats } from '@edge-mining/domain'
 import { describe, expect, it } from 'vitest'
-import { READ_TIMEOUT_MS, type UnitContext } from './context'
+import { poolWorkerContext, READ_TIMEOUT_MS, type UnitContext } from './context'
 import { energyReading, fails, hang, setup, uuidNumber } from './test-support/fakes'
 
 const NOON_ROME = '2026-06-21T10:00:00.000Z' // Sunday 21 June 2026, 12:00 in Rome (CEST)
@@ -110,10 +110,11 @@ describe('context builder: everything configured', () => {
       storage_capacity: 10_000,
       grid_contracted_power: 4500,
     })
-    // Battery +1500 W is charging; grid -900 W is exporting.
+    // Battery +1500 W is charging; grid -900 W is exporting; 4200 − 800 = 3400 W for miners.
     expect(context.energy_state).toEqual({
       production: 4200,
       consumption: { current_power: 800 },
+      surplus_power: 3400,
       battery: {
         state_of_charge: 64,
         remaining_capacity: 6400,
@@ -424,5 +425,34 @@ describe('context builder: parts missing or failing', () => {
     })
     services.miners.update(miner.id, { pool_worker_name: null })
     expect((await services.context.unitContext(unit.id)).pool_worker).toBeNull()
+  })
+})
+
+describe('poolWorkerContext', () => {
+  const at = Date.parse('2026-06-21T12:00:00Z')
+  const snapshot = (names: string[]) =>
+    ({
+      pool_stats: {
+        workers: names.map((worker_name, index) => ({
+          worker_name,
+          hashrate: { value: 10 + index, unit: 'TH/s' },
+          last_share_at: '2026-06-21T11:00:00.000Z',
+          valid_shares: null,
+          stale_shares: null,
+          rejected_shares: null,
+          state: 'online',
+        })),
+      },
+    }) as unknown as Parameters<typeof poolWorkerContext>[0]
+  const miner = { pool_worker_name: 's9-shed' } as Parameters<typeof poolWorkerContext>[1]
+
+  it('finds a worker the pool prefixes with the account (Braiins: username.worker)', () => {
+    const found = poolWorkerContext(snapshot(['alice.s21', 'alice.s9-shed']), miner, null, at)
+    expect(found).toMatchObject({ worker_name: 'alice.s9-shed', seconds_since_last_share: 3600 })
+  })
+
+  it('an exact name wins over a prefixed one', () => {
+    const found = poolWorkerContext(snapshot(['alice.s9-shed', 's9-shed']), miner, null, at)
+    expect(found?.worker_name).toBe('s9-shed')
   })
 })

@@ -92,9 +92,11 @@ export function poolWorkerContext(
 ): PoolWorker | null {
   const name = miner?.pool_worker_name?.trim().toLowerCase()
   if (!name || !snapshot?.pool_stats) return null
-  const worker = snapshot.pool_stats.workers.find(
-    (candidate) => candidate.worker_name.toLowerCase() === name,
-  )
+  // Pools may prefix the account (Braiins: `username.worker`); a miner names the worker alone.
+  const workers = snapshot.pool_stats.workers
+  const worker =
+    workers.find((candidate) => candidate.worker_name.toLowerCase() === name) ??
+    workers.find((candidate) => candidate.worker_name.toLowerCase().endsWith(`.${name}`))
   if (!worker) {
     return {
       worker_name: miner?.pool_worker_name ?? null,
