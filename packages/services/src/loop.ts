@@ -360,7 +360,11 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       ...context.contextFor(reading, firstState?.miner ?? null, firstState?.state ?? null),
       errors: reading.errors,
     }
-    lastContexts.set(unit.id, { context: unitContext, atMs: nowMs, fingerprint: fingerprintOf(unit) })
+    lastContexts.set(unit.id, {
+      context: unitContext,
+      atMs: nowMs,
+      fingerprint: fingerprintOf(unit),
+    })
     events.publish('energy.state', {
       optimization_unit_id: unit.id,
       optimization_unit_name: unit.name,
@@ -675,7 +679,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       const last = lastContexts.get(unitId)
       const now = platform.now()
       const fresh =
-        last !== undefined && now - last.atMs <= maxAgeMs && last.fingerprint === fingerprintOf(unit)
+        last !== undefined &&
+        now - last.atMs <= maxAgeMs &&
+        last.fingerprint === fingerprintOf(unit)
       if (!contextOptions.refresh && last && fresh) {
         return {
           context: last.context,
