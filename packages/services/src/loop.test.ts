@@ -391,6 +391,26 @@ describe('decision loop: guards', () => {
     expect(a.log(['skip']).map((entry) => entry.miner_name)).toEqual(['Idle'])
     expect(a.titles()).toEqual(['Miner Started: Rig'])
   })
+
+  it('a miner whose controller is missing is skipped with a reason; the others still act', async () => {
+    const a = arrange()
+    const orphan = a.minerAt('Orphan', 'asic-2')
+    a.services.units.update(a.unit.id, { target_miner_ids: [orphan.id, a.rig.id] })
+    const controllerId = a.controllers['asic-2'] ?? ''
+    // A database edited behind the services' back (or by an older version).
+    a.repositories.adapters.miner_controller.remove(controllerId)
+    const report = await a.cycle(0)
+    expect(report.units[0]?.notice).toBeNull()
+    expect(minerOf(report)('House', 'Orphan')).toMatchObject({ kind: 'skip', action: 'none' })
+    expect(minerOf(report)('House', 'Orphan').reason).toBe(
+      `Skipped: its status could not be read (its controller cannot be used — not_found: Miner controller not found: ${controllerId}); nothing is done on missing data`,
+    )
+    expect(minerOf(report)('House', 'Rig')).toMatchObject({
+      action: 'start',
+      executed: { success: true },
+    })
+    expect(a.log(['notice'])).toEqual([])
+  })
 })
 
 describe('decision loop: missing data and slow devices', () => {

@@ -228,13 +228,28 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       if (error instanceof EntityNotFoundError) return null
       throw error
     }
-    const control: Control | null = miners.featurePort(miner, 'mining_control')
-      ? 'mining_control'
-      : miners.featurePort(miner, 'power_control')
-        ? 'power_control'
-        : null
-    if (!miner.active) return { miner, state: null, problem: null, control }
-    if (!miners.featurePort(miner, 'status_monitoring')) {
+    if (!miner.active) return { miner, state: null, problem: null, control: null }
+    let control: Control | null
+    let readable: boolean
+    try {
+      // Resolving a port builds the controller's adapter: a controller that is gone, of an
+      // unknown type or with a config its adapter refuses throws — skip this miner, not the unit.
+      control = miners.featurePort(miner, 'mining_control')
+        ? 'mining_control'
+        : miners.featurePort(miner, 'power_control')
+          ? 'power_control'
+          : null
+      readable = miners.featurePort(miner, 'status_monitoring') !== null
+    } catch (error) {
+      const why = isEdgeMiningError(error) ? `${error.code}: ${error.message}` : messageOf(error)
+      return {
+        miner,
+        state: null,
+        problem: `its controller cannot be used — ${why}`,
+        control: null,
+      }
+    }
+    if (!readable) {
       return { miner, state: null, problem: 'no controller reads its status', control }
     }
     const state = await miners.readState(miner, { timeoutMs: readTimeoutMs })
@@ -275,17 +290,18 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     miner: MinerEntity,
     plan: MinerPlan,
   ): Promise<MinerCycleReport['executed']> {
-    const resolved = plan.control ? miners.featurePort(miner, plan.control) : null
-    const port = resolved?.port
-    const command =
-      plan.control === 'mining_control'
-        ? plan.action === 'start'
-          ? port?.startMining?.()
-          : port?.stopMining?.()
-        : plan.action === 'start'
-          ? port?.powerOn?.()
-          : port?.powerOff?.()
     try {
+      // Inside the try: resolving the port or a command that throws at once is a failed action.
+      const resolved = plan.control ? miners.featurePort(miner, plan.control) : null
+      const port = resolved?.port
+      const command =
+        plan.control === 'mining_control'
+          ? plan.action === 'start'
+            ? port?.startMining?.()
+            : port?.stopMining?.()
+          : plan.action === 'start'
+            ? port?.powerOn?.()
+            : port?.powerOff?.()
       if (!command) throw new Error(`its ${plan.control} cannot ${plan.action}`)
       await withTimeout(platform, command, actionTimeoutMs, `${miner.name} ${plan.action}`)
     } catch (error) {
