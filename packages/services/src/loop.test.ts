@@ -414,7 +414,7 @@ describe('decision loop: guards', () => {
 })
 
 describe('decision loop: missing data and slow devices', () => {
-  it('energy unreadable: nothing is done, and it is said once', async () => {
+  it('energy unreadable: nothing is done, said once; "back" once when it reads again', async () => {
     const a = arrange()
     a.world.energy.delete('home')
     for (let second = 0; second < 50; second += 5) {
@@ -440,6 +440,40 @@ describe('decision loop: missing data and slow devices', () => {
       event: 'energy_unreachable',
       message: 'Energy state unavailable: meter offline. The unit does nothing until it is back.',
     })
+
+    a.world.energy.set('home', a.meter)
+    await a.cycle(50)
+    for (let second = 55; second <= 80; second += 5) await a.cycle(second)
+    expect(a.titles()).toEqual([
+      'Optimizer Error (House)',
+      'Energy state back (House)',
+      'Miner Started: Rig',
+    ])
+    expect(a.log(['notice'])).toHaveLength(1)
+  })
+
+  it('energy flapping inside the cool-down: the last state told is always the real one', async () => {
+    const a = arrange({ minOff: 0 })
+    const down = () => a.world.energy.delete('home')
+    const up = () => a.world.energy.set('home', a.meter)
+    down()
+    await a.cycle(0)
+    up()
+    await a.cycle(5)
+    down()
+    await a.cycle(10) // lost again within the cool-down of the first "lost": kept quiet for now
+    await a.cycle(15)
+    const told = () =>
+      a.titles().filter((title) => title.includes('Energy') || title.includes('Error'))
+    expect(told()).toEqual(['Optimizer Error (House)', 'Energy state back (House)'])
+    // Still down when the cool-down ends: now it is told, once.
+    await a.cycle(900)
+    await a.cycle(905)
+    expect(told()).toEqual([
+      'Optimizer Error (House)',
+      'Energy state back (House)',
+      'Optimizer Error (House)',
+    ])
   })
 
   it('a device that times out is skipped; its unit mates and the other units still act', async () => {
@@ -469,6 +503,16 @@ describe('decision loop: missing data and slow devices', () => {
     expect(actions.find((entry) => entry.miner_name === 'Rig')?.at).toBe(at(10))
     expect(a.log(['skip']).map((entry) => entry.miner_name)).toEqual(['Slow'])
     expect(a.titles()).toContain('Miner unreachable: Slow')
+
+    // It answers again: told once, and decided on like the others.
+    delete a.world.device('asic-2').statusAnswer
+    await a.cycle(20)
+    await a.cycle(25)
+    expect(a.titles().filter((title) => title.includes('Slow'))).toEqual([
+      'Miner unreachable: Slow',
+      'Miner back: Slow',
+      'Miner Started: Slow',
+    ])
   })
 })
 

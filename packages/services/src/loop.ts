@@ -180,9 +180,29 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
   const fingerprintOf = (unit: OptimizationUnit) =>
     JSON.stringify([unit, unit.energy_source_id ? energySourceOf(unit.energy_source_id) : null])
   const energySourceOf = (id: string) => options.energySources.get(id)
-  /** What each unit knew last cycle (to tell transitions): energy readable, devices reachable. */
+  /** What the notifiers were last told is lost: a unit's energy, a unit's device. */
   const energyLost = new Set<string>()
   const deviceLost = new Set<string>()
+
+  /**
+   * Tells a subject's loss or its recovery when it differs from what was last told. Each way
+   * has its own cool-down, so a recovery is never kept quiet by the loss it answers; what a
+   * cool-down holds back is not taken as told and goes out at a later cycle if it still holds —
+   * the last message about a subject always matches its state.
+   */
+  function tellState(
+    unit: OptimizationUnit,
+    told: Set<string>,
+    key: string,
+    subject: string,
+    lost: boolean,
+    message: () => Notification,
+  ) {
+    if (lost === told.has(key)) return
+    if (!notifications.notify({ unit }, `${subject}:${lost ? 'lost' : 'back'}`, message())) return
+    if (lost) told.add(key)
+    else told.delete(key)
+  }
 
   function append(record: Omit<NewDecisionRecord, 'at'> & { at?: string }) {
     try {
@@ -540,8 +560,6 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     energyProblem: string | null,
     policy: { id: string; name: string } | null,
   ) {
-    const lost = energyProblem !== null && plan.notice?.kind === 'energy_unreadable'
-    const wasLost = energyLost.has(unit.id)
     const previousNotice = lastReports.get(unit.id)?.notice ?? null
     if (plan.notice && plan.notice.message !== previousNotice?.message) {
       append({
@@ -562,67 +580,52 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         details: null,
       })
     }
-    if (lost && !wasLost) {
-      energyLost.add(unit.id)
-      notifications.notify(
-        { unit },
-        'energy',
-        notification(
-          'energy_unreachable',
-          `Optimizer Error (${unit.name})`,
-          `Energy state unavailable: ${energyProblem}. The unit does nothing until it is back.`,
-          unit,
-          null,
-        ),
-      )
-    } else if (!lost && wasLost) {
-      energyLost.delete(unit.id)
-      notifications.notify(
-        { unit },
-        'energy',
-        notification(
-          'energy_back',
-          `Energy state back (${unit.name})`,
-          'The energy monitor answers again.',
-          unit,
-          null,
-        ),
-      )
-    }
+    tellState(unit, energyLost, unit.id, 'energy', energyProblem !== null, () =>
+      energyProblem !== null
+        ? notification(
+            'energy_unreachable',
+            `Optimizer Error (${unit.name})`,
+            `Energy state unavailable: ${energyProblem}. The unit does nothing until it is back.`,
+            unit,
+            null,
+          )
+        : notification(
+            'energy_back',
+            `Energy state back (${unit.name})`,
+            'The energy monitor answers again.',
+            unit,
+            null,
+          ),
+    )
   }
 
   function tellDeviceTransitions(unit: OptimizationUnit, read: MinerRead) {
     if (!read.miner.active) return
     const lost = read.state === null && read.problem !== null
-    const key = `${unit.id}:${read.miner.id}`
     const who = { id: read.miner.id, name: read.miner.name }
-    if (lost && !deviceLost.has(key)) {
-      deviceLost.add(key)
-      notifications.notify(
-        { unit },
-        `${read.miner.id}:device`,
-        notification(
-          'device_unreachable',
-          `Miner unreachable: ${read.miner.name}`,
-          `Miner ${read.miner.name} (${read.miner.id}) cannot be read: ${read.problem}. (Optimization Unit: ${unit.name})`,
-          unit,
-          who,
-        ),
-      )
-    } else if (!lost && deviceLost.has(key)) {
-      deviceLost.delete(key)
-      notifications.notify(
-        { unit },
-        `${read.miner.id}:device`,
-        notification(
-          'device_back',
-          `Miner back: ${read.miner.name}`,
-          `Miner ${read.miner.name} (${read.miner.id}) answers again. (Optimization Unit: ${unit.name})`,
-          unit,
-          who,
-        ),
-      )
-    }
+    tellState(
+      unit,
+      deviceLost,
+      `${unit.id}:${read.miner.id}`,
+      `${read.miner.id}:device`,
+      lost,
+      () =>
+        lost
+          ? notification(
+              'device_unreachable',
+              `Miner unreachable: ${read.miner.name}`,
+              `Miner ${read.miner.name} (${read.miner.id}) cannot be read: ${read.problem}. (Optimization Unit: ${unit.name})`,
+              unit,
+              who,
+            )
+          : notification(
+              'device_back',
+              `Miner back: ${read.miner.name}`,
+              `Miner ${read.miner.name} (${read.miner.id}) answers again. (Optimization Unit: ${unit.name})`,
+              unit,
+              who,
+            ),
+    )
   }
 
   async function runCycle(runOptions: RunCycleOptions = {}): Promise<CycleReport> {
