@@ -189,6 +189,8 @@ export interface FakeWorld {
   sent: { channel: string; notification: Notification }[]
   /** Fails every notifier send with it. */
   notifierError: Error | null
+  /** Per channel: its sends fail with the error, or never answer (`hang`). */
+  channelFaults: Map<string, Error | 'hang'>
   /** Every adapter instance built, in order. */
   instances: InstanceRecord[]
   /** The device at `host` (created on first use, status off). */
@@ -209,6 +211,7 @@ export function createWorld(): FakeWorld {
     hubs: new Map(),
     sent: [],
     notifierError: null,
+    channelFaults: new Map(),
     instances: [],
     device(host) {
       let device = world.devices.get(host)
@@ -461,7 +464,7 @@ export function forecastDefinition(
   }
 }
 
-/** A notifier that records what it sends, or fails with the world's `notifierError`. */
+/** A notifier that records what it sends, or fails with the world's `notifierError` / `channelFaults`. */
 export function notifierDefinition(world: FakeWorld): AdapterDefinition<'notifier'> {
   return {
     kind: 'notifier',
@@ -479,6 +482,9 @@ export function notifierDefinition(world: FakeWorld): AdapterDefinition<'notifie
         {
           send: async (notification: Notification) => {
             if (world.notifierError) throw world.notifierError
+            const fault = world.channelFaults.get(String(config.channel))
+            if (fault === 'hang') return hang<void>()
+            if (fault) throw fault
             world.sent.push({ channel: String(config.channel), notification })
           },
         },
