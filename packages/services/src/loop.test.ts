@@ -605,6 +605,24 @@ describe('decision loop: sharing and state', () => {
     expect(a.loopRepositories.ruleState.list(`${a.unit.id}:`)).toEqual([])
   })
 
+  it('a for_seconds wait does not count across an energy outage', async () => {
+    const a = arrange({ forSeconds: 120 })
+    await a.cycle(0)
+    expect(a.loopRepositories.ruleState.list('')).toHaveLength(1)
+    a.world.energy.delete('home')
+    await a.cycle(60)
+    expect(a.loopRepositories.ruleState.list('')).toEqual([])
+    a.world.energy.set('home', a.meter)
+    const back = await a.cycle(600)
+    expect(back.units[0]?.miners[0]).toMatchObject({
+      kind: 'hold',
+      hold: { reason: 'for_seconds', remaining_seconds: 120 },
+    })
+    expect(a.device.calls).not.toContain('startMining')
+    await a.cycle(720)
+    expect(a.device.status).toBe('on')
+  })
+
   it("publishes upstream's events with upstream's payloads", async () => {
     const a = arrange()
     a.events.length = 0
