@@ -358,6 +358,42 @@ describe('decision loop: guards', () => {
     expect(a.log(['action']).at(-1)).toMatchObject({ at: at(600), action: 'start' })
   })
 
+  it('manual actions are logged: under no unit for a miner outside units, and when they fail', async () => {
+    const a = arrange()
+    const loose = a.minerAt('Loose', 'asic-9')
+    await a.loop.override(loose.id, 'start', 60)
+    expect(a.log()).toEqual([
+      expect.objectContaining({
+        kind: 'action',
+        unit_id: null,
+        unit_name: null,
+        miner_id: loose.id,
+        miner_name: 'Loose',
+        decision: 'start_mining',
+        action: 'start',
+        outcome: 'executed',
+        status_before: 'off',
+        status_after: 'on',
+        reason: `Manual start: held by override until ${at(60)}`,
+        details: { control: 'mining_control', override_until: at(60) },
+      }),
+    ])
+    a.device.commandError = new DeviceError('auth_failed', 'wrong password')
+    await expect(a.loop.override(a.rig.id, 'start')).rejects.toThrow('wrong password')
+    expect(a.log().at(-1)).toMatchObject({
+      unit_id: a.unit.id,
+      miner_id: a.rig.id,
+      outcome: 'failed',
+      reason: 'Manual start failed: auth_failed: wrong password',
+    })
+    expect(a.loopRepositories.overrides.get(a.rig.id)).toBeNull()
+    // A refusal never reached the device: nothing to log.
+    a.services.miners.setActive(a.rig.id, false)
+    const entries = a.log().length
+    await expect(a.loop.override(a.rig.id, 'start')).rejects.toThrow(/not active|deactivated/i)
+    expect(a.log()).toHaveLength(entries)
+  })
+
   it('clearOverride releases the miner at the next cycle', async () => {
     const a = arrange({ minOn: 0 })
     await a.cycle(0) // started by the policy

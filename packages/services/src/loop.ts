@@ -1,6 +1,7 @@
 import {
   type DecisionQuery,
   type DecisionRecord,
+  DeviceError,
   EntityNotFoundError,
   isEdgeMiningError,
   type Logger,
@@ -722,8 +723,50 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       return [...lastReports.values()]
     },
     async override(minerId, action, seconds = DEFAULT_OVERRIDE_SECONDS) {
-      const result = await miners.act(minerId, action)
       const miner = miners.get(minerId)
+      const owners = units.list().filter((unit) => unit.target_miner_ids.includes(minerId))
+      /** A manual action is logged under each unit of the miner, or once without a unit. */
+      const record = (
+        fields: Pick<
+          NewDecisionRecord,
+          'outcome' | 'status_before' | 'status_after' | 'reason' | 'details'
+        >,
+      ) => {
+        for (const unit of owners.length > 0 ? owners : [null]) {
+          append({
+            unit_id: unit?.id ?? null,
+            unit_name: unit?.name ?? null,
+            policy_id: null,
+            policy_name: null,
+            kind: 'action',
+            miner_id: minerId,
+            miner_name: miner.name,
+            rule_id: null,
+            rule_name: null,
+            rule_type: null,
+            decision: action === 'start' ? 'start_mining' : 'stop_mining',
+            action,
+            trace: null,
+            ...fields,
+          })
+        }
+      }
+      let result: Awaited<ReturnType<MinerService['act']>>
+      try {
+        result = await miners.act(minerId, action)
+      } catch (error) {
+        // The device failed (refusals — inactive, no control — never reached it).
+        if (error instanceof DeviceError) {
+          record({
+            outcome: 'failed',
+            status_before: null,
+            status_after: null,
+            reason: `Manual ${action} failed: ${error.code}: ${error.message}`,
+            details: null,
+          })
+        }
+        throw error
+      }
       const nowMs = platform.now()
       const until = isoAt(nowMs + seconds * 1000)
       repositories.overrides.set({
@@ -739,25 +782,14 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         last_switch_at: isoAt(nowMs),
         last_action: action,
       })
-      const owners = units.list().filter((unit) => unit.target_miner_ids.includes(minerId))
+      record({
+        outcome: 'executed',
+        status_before: result.status_before,
+        status_after: result.status_after,
+        reason: `Manual ${action}: held by override until ${until}`,
+        details: { control: result.control, override_until: until },
+      })
       for (const unit of owners) {
-        append({
-          ...baseRecord(unit, null),
-          kind: 'action',
-          miner_id: minerId,
-          miner_name: miner.name,
-          rule_id: null,
-          rule_name: null,
-          rule_type: null,
-          decision: action === 'start' ? 'start_mining' : 'stop_mining',
-          action,
-          outcome: 'executed',
-          status_before: result.status_before,
-          status_after: result.status_after,
-          reason: `Manual ${action}: held by override until ${until}`,
-          trace: null,
-          details: { control: result.control, override_until: until },
-        })
         notifications.always(
           { unit },
           notification(
