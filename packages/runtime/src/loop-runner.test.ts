@@ -165,4 +165,22 @@ describe('startLoopRunner: one scheduler per database', () => {
     await moveTo(70, a.clock)
     expect(cycles.a).toBe(7) // 60, 70
   })
+
+  it('startLoop() after its runner was stopped starts a new one; after close() it throws', async () => {
+    const { a, moveTo, cycles } = twoServers()
+    const first = a.runtime.startLoop()
+    expect(a.runtime.startLoop()).toBe(first)
+    await moveTo(0, a.clock)
+    await first.stop()
+    await moveTo(10, a.clock)
+    expect(cycles.a).toBe(1)
+    const again = a.runtime.startLoop()
+    expect(again).not.toBe(first)
+    await moveTo(10, a.clock) // its first fire is at once
+    expect(again.isLeader()).toBe(true)
+    expect(cycles.a).toBe(2)
+    await a.runtime.close()
+    expect(again.isLeader()).toBe(false)
+    expect(() => a.runtime.startLoop()).toThrow('is closed')
+  })
 })
