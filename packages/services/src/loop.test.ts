@@ -212,6 +212,14 @@ describe('decision loop: acting', () => {
       details: { control: 'power_control' },
     })
     expect(a.titles().sort()).toEqual(['Miner Started: Plugged', 'Miner Started: Rig'])
+    a.site.production = 500
+    const stopped = await a.cycle(300) // past the minimum on time
+    expect(minerOf(stopped)('Shed', 'Plugged')).toMatchObject({
+      action: 'stop',
+      control: 'power_control',
+      executed: { success: true, status_after: 'off' },
+    })
+    expect(plug.calls.filter((call) => !call.startsWith('get'))).toEqual(['powerOn', 'powerOff'])
   })
 
   it('records changes of decision, not repeats', async () => {
@@ -258,6 +266,76 @@ describe('decision loop: acting', () => {
     expect(a.titles()).toHaveLength(1)
     await a.cycle(900) // the 15 min cool-down is over
     expect(a.titles()).toEqual(['Miner Start Failed: Rig', 'Miner Start Failed: Rig'])
+  })
+
+  it('a command that never answers fails after the action timeout; the miner is not counted as switched', async () => {
+    const a = arrange()
+    a.device.commandHangs = true
+    const pending = a.loop.runCycle()
+    await a.platform.advance(15_000)
+    const report = await pending
+    expect(report.units[0]?.miners[0]?.executed).toEqual({
+      success: false,
+      status_after: 'off',
+      error: 'Rig start: no answer within 15 s',
+    })
+    expect(report.duration_ms).toBe(15_000)
+    expect(a.log(['action'])[0]).toMatchObject({ outcome: 'failed', at: at(15) })
+    expect(a.loopRepositories.minerRuntime.get(a.rig.id)).toBeNull()
+  })
+
+  it('each miner is decided on its own context: miner, miner_state and pool_worker', async () => {
+    const a = arrange()
+    const tracker = a.services.trackers.create({
+      adapter_type: 'fake_pool',
+      config: { account: 'alice', api_token: 'pool-token-1' },
+    })
+    const worker = (name: string, state: 'online' | 'offline') => ({
+      worker_name: name,
+      hashrate: { value: state === 'online' ? 98 : 0, unit: 'TH/s' as const },
+      last_share_at: T0,
+      valid_shares: 10,
+      stale_shares: 0,
+      rejected_shares: 0,
+      state,
+    })
+    a.world.pools.set('alice', {
+      hashrate: { value: 98, unit: 'TH/s' },
+      stats: {
+        current_hashrate: { value: 98, unit: 'TH/s' },
+        average_hashrate_24h: null,
+        average_hashrate_7d: null,
+        unpaid_balance: 1000,
+        estimated_next_payout: null,
+        workers: [worker('rig-1', 'online'), worker('rig-2', 'offline')],
+        last_share_at: T0,
+        timestamp: T0,
+      },
+      payout: null,
+    })
+    const policy = a.services.policies.create({ name: 'Workers' })
+    a.services.policies.addRule(policy.id, 'start', {
+      name: 'Pool sees it',
+      conditions: { field: 'pool_worker.state', operator: 'eq', value: 'online' },
+    })
+    const second = a.minerAt('Second', 'asic-2')
+    a.services.miners.update(a.rig.id, { pool_worker_name: 'RIG-1' })
+    a.services.miners.update(second.id, { pool_worker_name: 'rig-2' })
+    a.services.units.update(a.unit.id, {
+      policy_id: policy.id,
+      performance_tracker_id: tracker.id,
+      target_miner_ids: [a.rig.id, second.id],
+    })
+    const report = await a.cycle(0)
+    expect(minerOf(report)('House', 'Rig')).toMatchObject({
+      action: 'start',
+      reason: `Start: start rule 'Pool sees it' fired (pool_worker.state = "online" == "online")`,
+    })
+    expect(minerOf(report)('House', 'Second')).toMatchObject({
+      action: 'none',
+      reason: 'Maintain: no start rule fired (miner off)',
+    })
+    expect(a.world.device('asic-2').calls).not.toContain('startMining')
   })
 
   it('a notifier that throws: the loss is an undelivered entry; the cycle is unaffected', async () => {
@@ -446,6 +524,39 @@ describe('decision loop: guards', () => {
       executed: { success: true },
     })
     expect(a.log(['notice'])).toEqual([])
+  })
+})
+
+describe('decision loop: which units', () => {
+  it('runCycle({ unitId }) runs that unit only, enabled or not', async () => {
+    const a = arrange()
+    const spare = a.minerAt('Spare', 'asic-2')
+    const draft = a.services.units.create({
+      name: 'Draft',
+      policy_id: a.policy.id,
+      energy_source_id: a.source.id,
+      target_miner_ids: [spare.id],
+    })
+    const all = await a.cycle(0)
+    expect(all.units.map((unit) => unit.unit_name)).toEqual(['House'])
+    const only = await a.loop.runCycle({ unitId: draft.id })
+    expect(only.units.map((unit) => unit.unit_name)).toEqual(['Draft'])
+    expect(a.world.device('asic-2').status).toBe('on')
+    await expect(a.loop.runCycle({ unitId: uuidNumber(999) })).rejects.toThrow(EntityNotFoundError)
+  })
+
+  it('a policy that cannot run: the unit decides nothing and says so once', async () => {
+    const a = arrange()
+    a.repositories.policies.write(a.policy.id, 'start_rules: [ unclosed')
+    for (let second = 0; second <= 20; second += 5) {
+      const report = await a.cycle(second)
+      expect(report.units[0]?.notice?.kind).toBe('policy_unusable')
+      expect(report.units[0]?.miners[0]).toMatchObject({ kind: 'skip', action: 'none' })
+    }
+    expect(a.device.calls).not.toContain('startMining')
+    const notices = a.log(['notice'])
+    expect(notices).toHaveLength(1)
+    expect(notices[0]?.reason).toMatch(new RegExp(`^Policy ${a.policy.id} cannot run: `))
   })
 })
 
