@@ -245,6 +245,52 @@ describe('for_seconds across cycles, per (unit, miner, rule)', () => {
     expect(after.miners[0]?.kind).toBe('hold')
   })
 
+  it('a cycle that cannot evaluate the miner breaks the wait: an unknown stretch is not "true for"', () => {
+    const other = { ...miner('off', 4000), miner: { id: 'miner-2', name: 'S19', active: true } }
+    const first = planUnit(unit([miner('off', 4000), other], { policy: hysteresis }), NOW)
+    expect(first.ruleState.size).toBe(2)
+    const key2 = ruleStateKey(
+      'unit-1',
+      'miner-2',
+      `${hysteresis.id}/start/22222222-2222-4222-8222-000000000001`,
+    )
+    const blind = (extra: Partial<MinerInput>) =>
+      planUnit(
+        unit([{ ...miner('off', 4000), ...extra }, other], {
+          policy: hysteresis,
+          ruleState: first.ruleState,
+        }),
+        NOW + 60_000,
+      )
+    const until = new Date(NOW + 600_000).toISOString()
+    for (const cycle of [
+      blind({ status: null, context: null, statusProblem: 'unreachable: timeout' }),
+      blind({ override: { action: 'stop', until } }),
+      blind({ miner: { id: 'miner-1', name: 'S9', active: false } }),
+    ]) {
+      // Only the miner that was not evaluated forgets; the other keeps counting.
+      expect([...cycle.ruleState]).toEqual([[key2, NOW]])
+    }
+    // Ten minutes without an energy reading, then the surplus again: the wait starts over.
+    const outage = planUnit(
+      unit([miner('off', 4000), other], {
+        policy: hysteresis,
+        ruleState: first.ruleState,
+        energyProblem: 'unreachable: HA down',
+      }),
+      NOW + 60_000,
+    )
+    expect(outage.ruleState.size).toBe(0)
+    const back = planUnit(
+      unit([miner('off', 4000)], { policy: hysteresis, ruleState: outage.ruleState }),
+      NOW + 600_000,
+    )
+    expect(back.miners[0]).toMatchObject({
+      kind: 'hold',
+      hold: { reason: 'for_seconds', remaining_seconds: 120 },
+    })
+  })
+
   it("two miners keep their own state: one's wait is not the other's", () => {
     const other = { ...miner('off', 4000), miner: { id: 'miner-2', name: 'S19', active: true } }
     const first = planUnit(unit([miner('off', 4000)], { policy: hysteresis }), NOW)

@@ -122,6 +122,17 @@ function minerStore(state: Map<string, number>, unitId: string, minerId: string)
   }
 }
 
+/**
+ * Forgets a miner's `for_seconds` state: a cycle that could not evaluate its rules (no energy
+ * state, no status, no usable policy, deactivated, overridden) is a stretch in which nobody knows
+ * whether the conditions held, so a wait cannot count across it — as a rule's unknown leaf
+ * already resets its own wait.
+ */
+function forgetMiner(state: Map<string, number>, unitId: string, minerId: string): void {
+  const prefix = ruleStateKey(unitId, minerId, '')
+  for (const key of [...state.keys()]) if (key.startsWith(prefix)) state.delete(key)
+}
+
 type RuleNode = Extract<TraceNode, { kind: 'rule' }>
 
 /** Why the fired rule fired: the leaves that decided it, as sentences. */
@@ -187,16 +198,22 @@ function planMiner(
   nowMs: number,
 ): Omit<MinerPlan, 'changed'> {
   const { unit } = unitInput
-  if (!input.miner.active) return skip(input, 'Skipped: the miner is deactivated')
+  const notEvaluated = (plan: Omit<MinerPlan, 'changed'>) => {
+    forgetMiner(state, unit.id, input.miner.id)
+    return plan
+  }
+  if (!input.miner.active) return notEvaluated(skip(input, 'Skipped: the miner is deactivated'))
   if (input.status === null || input.context === null) {
-    return skip(
-      input,
-      `Skipped: its status could not be read${input.statusProblem ? ` (${input.statusProblem})` : ''}; nothing is done on missing data`,
+    return notEvaluated(
+      skip(
+        input,
+        `Skipped: its status could not be read${input.statusProblem ? ` (${input.statusProblem})` : ''}; nothing is done on missing data`,
+      ),
     )
   }
   if (input.override && Date.parse(input.override.until) > nowMs) {
     const until = input.override.until
-    return {
+    return notEvaluated({
       ...skip(input, `Held by override until ${until} (manual ${input.override.action})`),
       kind: 'hold',
       decision: input.override.action === 'start' ? 'start_mining' : 'stop_mining',
@@ -205,7 +222,7 @@ function planMiner(
         until,
         remaining_seconds: Math.ceil((Date.parse(until) - nowMs) / 1000),
       },
-    }
+    })
   }
   const outcome = evaluatePolicy(policy.compiled, input.context, {
     now: () => nowMs,
@@ -298,8 +315,9 @@ function planMiner(
  * Plans one cycle of a unit from what was read: upstream's decision table (start rules for
  * off/error/unknown, stop rules for on, nothing while starting or stopping; START only when not
  * on, STOP only when on) and the guards upstream lacks — minimum on/off times, manual
- * overrides, no action from missing data, `for_seconds` kept per (unit, miner, rule). Pure: time
- * is `nowMs`, state comes in and goes out.
+ * overrides, no action from missing data, `for_seconds` kept per (unit, miner, rule) and
+ * forgotten across a cycle that could not evaluate the miner. Pure: time is `nowMs`, state comes
+ * in and goes out.
  */
 export function planUnit(input: UnitInput, nowMs: number): UnitPlan {
   const state = new Map(input.ruleState)
@@ -316,10 +334,11 @@ export function planUnit(input: UnitInput, nowMs: number): UnitPlan {
         message: input.policyProblem ?? 'The unit has no policy; it does nothing',
       }
   const miners = input.miners.map((miner) => {
-    const planned =
-      blocked || !input.policy
-        ? skip(miner, `Skipped: ${blocked?.message ?? 'no policy'}`)
-        : planMiner(miner, input, input.policy, state, nowMs)
+    let planned: Omit<MinerPlan, 'changed'>
+    if (blocked || !input.policy) {
+      forgetMiner(state, input.unit.id, miner.miner.id)
+      planned = skip(miner, `Skipped: ${blocked?.message ?? 'no policy'}`)
+    } else planned = planMiner(miner, input, input.policy, state, nowMs)
     const previous = miner.previous
     const changed =
       previous === null ||

@@ -31,7 +31,9 @@ export function startLoopRunner(options: {
   logger: Logger
 }): LoopRunner {
   const { loop, settings, lease, platform, logger } = options
-  const holder = `${hostname()}:${process.pid}:${platform.randomUUID().slice(0, 8)}`
+  // The whole id: the lease is only as exclusive as holders are distinct, and an injected
+  // platform's ids need not differ in their first characters.
+  const holder = `${hostname()}:${process.pid}:${platform.randomUUID()}`
   const intervalMs = () => settings.get().scheduler_interval_seconds * 1000
   const ttlMs = () => Math.max(30_000, 3 * intervalMs())
   let leader = false

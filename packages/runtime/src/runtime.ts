@@ -141,14 +141,25 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
       loopRepositories,
       loop,
       startLoop() {
-        runner ??= startLoopRunner({
+        if (closing) throw new Error(`startLoop(): the runtime on ${connection.path} is closed`)
+        if (runner) return runner
+        const started = startLoopRunner({
           loop,
           settings: services.settings,
           lease: loopRepositories.lease,
           platform,
           logger,
         })
-        return runner
+        // A runner stopped by its owner is forgotten, so the next startLoop() starts a new one.
+        const current: LoopRunner = {
+          ...started,
+          async stop() {
+            if (runner === current) runner = undefined
+            await started.stop()
+          },
+        }
+        runner = current
+        return current
       },
       databasePath: connection.path,
       close() {

@@ -1,6 +1,7 @@
 import {
   type DecisionQuery,
   type DecisionRecord,
+  DeviceError,
   EntityNotFoundError,
   isEdgeMiningError,
   type Logger,
@@ -180,9 +181,29 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
   const fingerprintOf = (unit: OptimizationUnit) =>
     JSON.stringify([unit, unit.energy_source_id ? energySourceOf(unit.energy_source_id) : null])
   const energySourceOf = (id: string) => options.energySources.get(id)
-  /** What each unit knew last cycle (to tell transitions): energy readable, devices reachable. */
+  /** What the notifiers were last told is lost: a unit's energy, a unit's device. */
   const energyLost = new Set<string>()
   const deviceLost = new Set<string>()
+
+  /**
+   * Tells a subject's loss or its recovery when it differs from what was last told. Each way
+   * has its own cool-down, so a recovery is never kept quiet by the loss it answers; what a
+   * cool-down holds back is not taken as told and goes out at a later cycle if it still holds —
+   * the last message about a subject always matches its state.
+   */
+  function tellState(
+    unit: OptimizationUnit,
+    told: Set<string>,
+    key: string,
+    subject: string,
+    lost: boolean,
+    message: () => Notification,
+  ) {
+    if (lost === told.has(key)) return
+    if (!notifications.notify({ unit }, `${subject}:${lost ? 'lost' : 'back'}`, message())) return
+    if (lost) told.add(key)
+    else told.delete(key)
+  }
 
   function append(record: Omit<NewDecisionRecord, 'at'> & { at?: string }) {
     try {
@@ -228,13 +249,28 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       if (error instanceof EntityNotFoundError) return null
       throw error
     }
-    const control: Control | null = miners.featurePort(miner, 'mining_control')
-      ? 'mining_control'
-      : miners.featurePort(miner, 'power_control')
-        ? 'power_control'
-        : null
-    if (!miner.active) return { miner, state: null, problem: null, control }
-    if (!miners.featurePort(miner, 'status_monitoring')) {
+    if (!miner.active) return { miner, state: null, problem: null, control: null }
+    let control: Control | null
+    let readable: boolean
+    try {
+      // Resolving a port builds the controller's adapter: a controller that is gone, of an
+      // unknown type or with a config its adapter refuses throws — skip this miner, not the unit.
+      control = miners.featurePort(miner, 'mining_control')
+        ? 'mining_control'
+        : miners.featurePort(miner, 'power_control')
+          ? 'power_control'
+          : null
+      readable = miners.featurePort(miner, 'status_monitoring') !== null
+    } catch (error) {
+      const why = isEdgeMiningError(error) ? `${error.code}: ${error.message}` : messageOf(error)
+      return {
+        miner,
+        state: null,
+        problem: `its controller cannot be used — ${why}`,
+        control: null,
+      }
+    }
+    if (!readable) {
       return { miner, state: null, problem: 'no controller reads its status', control }
     }
     const state = await miners.readState(miner, { timeoutMs: readTimeoutMs })
@@ -275,17 +311,18 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     miner: MinerEntity,
     plan: MinerPlan,
   ): Promise<MinerCycleReport['executed']> {
-    const resolved = plan.control ? miners.featurePort(miner, plan.control) : null
-    const port = resolved?.port
-    const command =
-      plan.control === 'mining_control'
-        ? plan.action === 'start'
-          ? port?.startMining?.()
-          : port?.stopMining?.()
-        : plan.action === 'start'
-          ? port?.powerOn?.()
-          : port?.powerOff?.()
     try {
+      // Inside the try: resolving the port or a command that throws at once is a failed action.
+      const resolved = plan.control ? miners.featurePort(miner, plan.control) : null
+      const port = resolved?.port
+      const command =
+        plan.control === 'mining_control'
+          ? plan.action === 'start'
+            ? port?.startMining?.()
+            : port?.stopMining?.()
+          : plan.action === 'start'
+            ? port?.powerOn?.()
+            : port?.powerOff?.()
       if (!command) throw new Error(`its ${plan.control} cannot ${plan.action}`)
       await withTimeout(platform, command, actionTimeoutMs, `${miner.name} ${plan.action}`)
     } catch (error) {
@@ -524,8 +561,6 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     energyProblem: string | null,
     policy: { id: string; name: string } | null,
   ) {
-    const lost = energyProblem !== null && plan.notice?.kind === 'energy_unreadable'
-    const wasLost = energyLost.has(unit.id)
     const previousNotice = lastReports.get(unit.id)?.notice ?? null
     if (plan.notice && plan.notice.message !== previousNotice?.message) {
       append({
@@ -546,67 +581,52 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         details: null,
       })
     }
-    if (lost && !wasLost) {
-      energyLost.add(unit.id)
-      notifications.notify(
-        { unit },
-        'energy',
-        notification(
-          'energy_unreachable',
-          `Optimizer Error (${unit.name})`,
-          `Energy state unavailable: ${energyProblem}. The unit does nothing until it is back.`,
-          unit,
-          null,
-        ),
-      )
-    } else if (!lost && wasLost) {
-      energyLost.delete(unit.id)
-      notifications.notify(
-        { unit },
-        'energy',
-        notification(
-          'energy_back',
-          `Energy state back (${unit.name})`,
-          'The energy monitor answers again.',
-          unit,
-          null,
-        ),
-      )
-    }
+    tellState(unit, energyLost, unit.id, 'energy', energyProblem !== null, () =>
+      energyProblem !== null
+        ? notification(
+            'energy_unreachable',
+            `Optimizer Error (${unit.name})`,
+            `Energy state unavailable: ${energyProblem}. The unit does nothing until it is back.`,
+            unit,
+            null,
+          )
+        : notification(
+            'energy_back',
+            `Energy state back (${unit.name})`,
+            'The energy monitor answers again.',
+            unit,
+            null,
+          ),
+    )
   }
 
   function tellDeviceTransitions(unit: OptimizationUnit, read: MinerRead) {
     if (!read.miner.active) return
     const lost = read.state === null && read.problem !== null
-    const key = `${unit.id}:${read.miner.id}`
     const who = { id: read.miner.id, name: read.miner.name }
-    if (lost && !deviceLost.has(key)) {
-      deviceLost.add(key)
-      notifications.notify(
-        { unit },
-        `${read.miner.id}:device`,
-        notification(
-          'device_unreachable',
-          `Miner unreachable: ${read.miner.name}`,
-          `Miner ${read.miner.name} (${read.miner.id}) cannot be read: ${read.problem}. (Optimization Unit: ${unit.name})`,
-          unit,
-          who,
-        ),
-      )
-    } else if (!lost && deviceLost.has(key)) {
-      deviceLost.delete(key)
-      notifications.notify(
-        { unit },
-        `${read.miner.id}:device`,
-        notification(
-          'device_back',
-          `Miner back: ${read.miner.name}`,
-          `Miner ${read.miner.name} (${read.miner.id}) answers again. (Optimization Unit: ${unit.name})`,
-          unit,
-          who,
-        ),
-      )
-    }
+    tellState(
+      unit,
+      deviceLost,
+      `${unit.id}:${read.miner.id}`,
+      `${read.miner.id}:device`,
+      lost,
+      () =>
+        lost
+          ? notification(
+              'device_unreachable',
+              `Miner unreachable: ${read.miner.name}`,
+              `Miner ${read.miner.name} (${read.miner.id}) cannot be read: ${read.problem}. (Optimization Unit: ${unit.name})`,
+              unit,
+              who,
+            )
+          : notification(
+              'device_back',
+              `Miner back: ${read.miner.name}`,
+              `Miner ${read.miner.name} (${read.miner.id}) answers again. (Optimization Unit: ${unit.name})`,
+              unit,
+              who,
+            ),
+    )
   }
 
   async function runCycle(runOptions: RunCycleOptions = {}): Promise<CycleReport> {
@@ -703,8 +723,50 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       return [...lastReports.values()]
     },
     async override(minerId, action, seconds = DEFAULT_OVERRIDE_SECONDS) {
-      const result = await miners.act(minerId, action)
       const miner = miners.get(minerId)
+      const owners = units.list().filter((unit) => unit.target_miner_ids.includes(minerId))
+      /** A manual action is logged under each unit of the miner, or once without a unit. */
+      const record = (
+        fields: Pick<
+          NewDecisionRecord,
+          'outcome' | 'status_before' | 'status_after' | 'reason' | 'details'
+        >,
+      ) => {
+        for (const unit of owners.length > 0 ? owners : [null]) {
+          append({
+            unit_id: unit?.id ?? null,
+            unit_name: unit?.name ?? null,
+            policy_id: null,
+            policy_name: null,
+            kind: 'action',
+            miner_id: minerId,
+            miner_name: miner.name,
+            rule_id: null,
+            rule_name: null,
+            rule_type: null,
+            decision: action === 'start' ? 'start_mining' : 'stop_mining',
+            action,
+            trace: null,
+            ...fields,
+          })
+        }
+      }
+      let result: Awaited<ReturnType<MinerService['act']>>
+      try {
+        result = await miners.act(minerId, action)
+      } catch (error) {
+        // The device failed (refusals — inactive, no control — never reached it).
+        if (error instanceof DeviceError) {
+          record({
+            outcome: 'failed',
+            status_before: null,
+            status_after: null,
+            reason: `Manual ${action} failed: ${error.code}: ${error.message}`,
+            details: null,
+          })
+        }
+        throw error
+      }
       const nowMs = platform.now()
       const until = isoAt(nowMs + seconds * 1000)
       repositories.overrides.set({
@@ -720,25 +782,14 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         last_switch_at: isoAt(nowMs),
         last_action: action,
       })
-      const owners = units.list().filter((unit) => unit.target_miner_ids.includes(minerId))
+      record({
+        outcome: 'executed',
+        status_before: result.status_before,
+        status_after: result.status_after,
+        reason: `Manual ${action}: held by override until ${until}`,
+        details: { control: result.control, override_until: until },
+      })
       for (const unit of owners) {
-        append({
-          ...baseRecord(unit, null),
-          kind: 'action',
-          miner_id: minerId,
-          miner_name: miner.name,
-          rule_id: null,
-          rule_name: null,
-          rule_type: null,
-          decision: action === 'start' ? 'start_mining' : 'stop_mining',
-          action,
-          outcome: 'executed',
-          status_before: result.status_before,
-          status_after: result.status_after,
-          reason: `Manual ${action}: held by override until ${until}`,
-          trace: null,
-          details: { control: result.control, override_until: until },
-        })
         notifications.always(
           { unit },
           notification(

@@ -16,6 +16,7 @@ import {
   type Freshness,
   type HashRate,
   type Logger,
+  type LoopRepositories,
   type MinerControllerPort,
   type MinerFeatureType,
   type MinerInfo,
@@ -27,7 +28,10 @@ import {
   type TrackerCallOptions,
 } from '@edge-mining/domain'
 import * as v from 'valibot'
+import type { EdgeMiningEvent } from '../events'
+import { createDecisionLoop, type DecisionLoopOptions } from '../loop'
 import { createMemoryRepositories } from '../memory'
+import { createMemoryLoopRepositories } from '../memory-loop'
 import { createAdapterRegistry } from '../registry'
 import { createServices } from '../services'
 
@@ -185,6 +189,8 @@ export interface FakeWorld {
   sent: { channel: string; notification: Notification }[]
   /** Fails every notifier send with it. */
   notifierError: Error | null
+  /** Per channel: its sends fail with the error, or never answer (`hang`). */
+  channelFaults: Map<string, Error | 'hang'>
   /** Every adapter instance built, in order. */
   instances: InstanceRecord[]
   /** The device at `host` (created on first use, status off). */
@@ -205,6 +211,7 @@ export function createWorld(): FakeWorld {
     hubs: new Map(),
     sent: [],
     notifierError: null,
+    channelFaults: new Map(),
     instances: [],
     device(host) {
       let device = world.devices.get(host)
@@ -457,7 +464,7 @@ export function forecastDefinition(
   }
 }
 
-/** A notifier that records what it sends, or fails with the world's `notifierError`. */
+/** A notifier that records what it sends, or fails with the world's `notifierError` / `channelFaults`. */
 export function notifierDefinition(world: FakeWorld): AdapterDefinition<'notifier'> {
   return {
     kind: 'notifier',
@@ -475,6 +482,9 @@ export function notifierDefinition(world: FakeWorld): AdapterDefinition<'notifie
         {
           send: async (notification: Notification) => {
             if (world.notifierError) throw world.notifierError
+            const fault = world.channelFaults.get(String(config.channel))
+            if (fault === 'hang') return hang<void>()
+            if (fault) throw fault
             world.sent.push({ channel: String(config.channel), notification })
           },
         },
@@ -569,6 +579,71 @@ export function setup(
 }
 
 export type Setup = ReturnType<typeof setup>
+
+/** The decision loop's tunables a test may set (everything else comes from the setup). */
+export type LoopTunables = Partial<
+  Pick<
+    DecisionLoopOptions,
+    | 'readTimeoutMs'
+    | 'actionTimeoutMs'
+    | 'notificationCooldownMs'
+    | 'retentionDays'
+    | 'contextMaxAgeMs'
+  >
+>
+
+/**
+ * `setup()` plus what the decision loop needs: memory loop repositories, every published event
+ * recorded, and `createLoop()` — call it again over the same repositories for a "restart".
+ */
+export function loopSetup(options: Parameters<typeof setup>[0] = {}) {
+  const s = setup(options)
+  const { services, platform, logger } = s
+  const loopRepositories = createMemoryLoopRepositories()
+  const events: EdgeMiningEvent[] = []
+  services.events.subscribe((event) => {
+    events.push(event)
+  })
+  const createLoop = (
+    tunables: LoopTunables = {},
+    repositories: LoopRepositories = loopRepositories,
+  ) =>
+    createDecisionLoop({
+      units: services.units,
+      energySources: s.repositories.energySources,
+      miners: services.miners,
+      policies: services.policies,
+      trackers: services.trackers,
+      context: services.context,
+      events: services.events,
+      instances: services.instances,
+      repositories,
+      platform,
+      logger,
+      ...tunables,
+    })
+  return { ...s, loopRepositories, events, createLoop }
+}
+
+/** A pool account whose every call is counted (the snapshot is built from three of them). */
+export function countingPool(world: FakeWorld, account: string, hashrate: HashRate) {
+  const calls = { hashrate: 0, stats: 0, payout: 0 }
+  world.pools.set(account, {
+    hashrate: () => {
+      calls.hashrate += 1
+      return hashrate
+    },
+    stats: () => {
+      calls.stats += 1
+      return null
+    },
+    payout: () => {
+      calls.payout += 1
+      return null
+    },
+  })
+  return calls
+}
 
 /** An energy reading at `at` (W, %, Wh), every part present. */
 export function energyReading(
