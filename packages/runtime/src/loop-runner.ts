@@ -20,7 +20,8 @@ export interface LoopRunner {
  * Starts the decision loop's schedule (the API server does; the CLI never does). A lease row in
  * the database keeps it to one scheduler per database: a second server on the same file serves
  * the API but runs no cycle, and takes over when the first stops (it releases the lease) or
- * dies (the lease expires after three intervals, at least 30 s). The interval comes from the
+ * dies (the lease expires after three intervals, at least 60 s: longer than the slowest cycle,
+ * a read, a command and a re-read). The interval comes from the
  * settings and is re-read at every fire, so a change applies without a restart.
  */
 export function startLoopRunner(options: {
@@ -35,7 +36,7 @@ export function startLoopRunner(options: {
   // platform's ids need not differ in their first characters.
   const holder = `${hostname()}:${process.pid}:${platform.randomUUID()}`
   const intervalMs = () => settings.get().scheduler_interval_seconds * 1000
-  const ttlMs = () => Math.max(30_000, 3 * intervalMs())
+  const ttlMs = () => Math.max(60_000, 3 * intervalMs())
   let leader = false
   let lastPrune = Number.NEGATIVE_INFINITY
   let lastInterval = intervalMs()

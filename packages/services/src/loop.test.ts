@@ -701,6 +701,8 @@ describe('decision loop: sharing and state', () => {
     expect(a.loopRepositories.ruleState.list('')).toEqual([])
     expect(a.log()).toEqual([])
     expect(a.loop.status()).toEqual([])
+    // Nothing published either: a dry run is a preview, not a cycle the dashboard shows.
+    expect(a.events.filter((event) => event.topic !== 'config.updated')).toEqual([])
 
     await a.cycle(0) // a real one: the rule starts counting
     expect(a.loopRepositories.ruleState.list('')).toHaveLength(1)

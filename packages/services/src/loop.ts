@@ -143,6 +143,8 @@ interface MinerRead {
   state: MinerStateSnapshot | null
   problem: string | null
   control: Control | null
+  /** True when the device itself failed to answer (not a configuration gap). */
+  deviceFailed: boolean
 }
 
 const UPPER: Record<MinerStatus, string> = {
@@ -172,6 +174,8 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         : { cooldownMs: options.notificationCooldownMs }),
     })
   const lastReports = new Map<string, UnitCycleReport>()
+  /** The failure last recorded per unit whose cycle threw, so a lasting one is logged once. */
+  const failedUnits = new Map<string, string>()
   const lastContexts = new Map<
     string,
     { context: UnitContext; atMs: number; fingerprint: string }
@@ -249,7 +253,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       if (error instanceof EntityNotFoundError) return null
       throw error
     }
-    if (!miner.active) return { miner, state: null, problem: null, control: null }
+    if (!miner.active) {
+      return { miner, state: null, problem: null, control: null, deviceFailed: false }
+    }
     let control: Control | null
     let readable: boolean
     try {
@@ -268,10 +274,17 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         state: null,
         problem: `its controller cannot be used — ${why}`,
         control: null,
+        deviceFailed: false,
       }
     }
     if (!readable) {
-      return { miner, state: null, problem: 'no controller reads its status', control }
+      return {
+        miner,
+        state: null,
+        problem: 'no controller reads its status',
+        control,
+        deviceFailed: false,
+      }
     }
     const state = await miners.readState(miner, { timeoutMs: readTimeoutMs })
     const statusError = state.errors.find((error) => error.feature === 'status_monitoring')
@@ -280,6 +293,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       state: statusError ? null : state,
       problem: statusError ? `${statusError.code}: ${statusError.message}` : null,
       control,
+      deviceFailed: statusError !== undefined,
     }
   }
 
@@ -392,42 +406,64 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       nowMs,
     )
 
-    const firstState = present.find((read) => read.state)
-    const unitContext: UnitContext = {
-      ...context.contextFor(reading, firstState?.miner ?? null, firstState?.state ?? null),
-      errors: reading.errors,
+    // The unit's context as the API serves it: with its first usable miner (active, with a
+    // status controller), as the API's own builder picks it, and that miner's reading errors.
+    const usable = present.find((read) => read.miner.active && (read.state || read.deviceFailed))
+    const errors: ContextError[] = [...reading.errors]
+    if (!usable && unit.target_miner_ids.length > 0) {
+      errors.push({
+        part: 'miner',
+        code: 'not_usable',
+        message: 'No miner of the unit is active with a controller that reads its status',
+      })
+    } else if (usable && (usable.deviceFailed || (usable.state?.errors.length ?? 0) > 0)) {
+      errors.push({
+        part: 'miner_state',
+        code: usable.state?.errors[0]?.code ?? 'unreachable',
+        message:
+          usable.state?.errors.map((error) => `${error.feature}: ${error.message}`).join('; ') ??
+          usable.problem ??
+          'unreadable',
+      })
     }
-    lastContexts.set(unit.id, {
-      context: unitContext,
-      atMs: nowMs,
-      fingerprint: fingerprintOf(unit),
-    })
-    events.publish('energy.state', {
-      optimization_unit_id: unit.id,
-      optimization_unit_name: unit.name,
-      energy_source_id: unit.energy_source_id,
-      energy_state_snapshot: reading.energyState,
-    })
-    events.publish('policy.context', {
-      optimization_unit_id: unit.id,
-      optimization_unit_name: unit.name,
-      context: unitContext,
-      target_miner_ids: unit.target_miner_ids,
-    })
+    const unitContext: UnitContext = {
+      ...context.contextFor(reading, usable?.miner ?? null, usable?.state ?? null),
+      errors,
+    }
+    if (!dryRun) {
+      lastContexts.set(unit.id, {
+        context: unitContext,
+        atMs: nowMs,
+        fingerprint: fingerprintOf(unit),
+      })
+      events.publish('energy.state', {
+        optimization_unit_id: unit.id,
+        optimization_unit_name: unit.name,
+        energy_source_id: unit.energy_source_id,
+        energy_state_snapshot: reading.energyState,
+      })
+      events.publish('policy.context', {
+        optimization_unit_id: unit.id,
+        optimization_unit_name: unit.name,
+        context: unitContext,
+        target_miner_ids: unit.target_miner_ids,
+      })
+    }
 
     const reports: MinerCycleReport[] = []
     for (const minerPlan of plan.miners) {
       const read = present.find((candidate) => candidate.miner.id === minerPlan.miner_id)
       if (!read) continue
-      events.publish('rule.engaged', {
-        optimization_unit_id: unit.id,
-        optimization_unit_name: unit.name,
-        policy_id: policy?.id ?? null,
-        policy_name: policy?.name ?? null,
-        miner_id: minerPlan.miner_id,
-        decision: minerPlan.decision,
-        miner_status: UPPER[minerPlan.status ?? 'unknown'],
-      })
+      if (!dryRun)
+        events.publish('rule.engaged', {
+          optimization_unit_id: unit.id,
+          optimization_unit_name: unit.name,
+          policy_id: policy?.id ?? null,
+          policy_name: policy?.name ?? null,
+          miner_id: minerPlan.miner_id,
+          decision: minerPlan.decision,
+          miner_status: UPPER[minerPlan.status ?? 'unknown'],
+        })
       reports.push({ ...minerPlan, executed: null })
     }
     if (dryRun) {
@@ -602,7 +638,8 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
 
   function tellDeviceTransitions(unit: OptimizationUnit, read: MinerRead) {
     if (!read.miner.active) return
-    const lost = read.state === null && read.problem !== null
+    // A configuration gap (no status controller) is a skip, not a lost device.
+    const lost = read.deviceFailed
     const who = { id: read.miner.id, name: read.miner.name }
     tellState(
       unit,
@@ -653,6 +690,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       const unit = chosen[index]
       if (!unit) return
       if (result.status === 'fulfilled') {
+        failedUnits.delete(unit.id)
         reports.push(result.value)
         if (!dryRun) lastReports.set(unit.id, result.value)
         return
@@ -661,7 +699,10 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         ? result.reason.message
         : messageOf(result.reason)
       logger.error(`Cycle of unit '${unit.name}' failed: ${why}`)
-      if (!dryRun) {
+      // Recorded once per failure, not every cycle while it lasts.
+      const reason = `The cycle of unit '${unit.name}' failed: ${why}`
+      if (!dryRun && failedUnits.get(unit.id) !== reason) {
+        failedUnits.set(unit.id, reason)
         append({
           ...baseRecord(unit, null),
           kind: 'notice',
@@ -675,7 +716,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
           outcome: 'cycle_failed',
           status_before: null,
           status_after: null,
-          reason: `The cycle of unit '${unit.name}' failed: ${why}`,
+          reason,
           trace: null,
           details: null,
         })
