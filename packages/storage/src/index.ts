@@ -26,7 +26,6 @@ export {
   openDatabase,
   resolveDatabasePath,
   type StorageConnection,
-  type StorageDb,
 } from './database'
 export {
   createDecisionLogRepository,

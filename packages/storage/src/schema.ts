@@ -1,4 +1,9 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+// Deep imports: the package root loads every query builder too (≈ 3 MB the server never uses).
+import { integer } from 'drizzle-orm/sqlite-core/columns/integer'
+import { real } from 'drizzle-orm/sqlite-core/columns/real'
+import { text } from 'drizzle-orm/sqlite-core/columns/text'
+import { index } from 'drizzle-orm/sqlite-core/indexes'
+import { sqliteTable } from 'drizzle-orm/sqlite-core/table'
 
 /**
  * Database schema: one export per table. drizzle-kit reads this file to generate migrations
