@@ -57,6 +57,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
       loop: {
         loop: runtime.loop,
         runCycle: () => (runner ? runner.runNow() : runtime.loop.runCycle()),
+        now: () => runtime.platform.now(),
       },
       cacheStats: () => ({ ...runtime.cache.stats() }),
       logger,

@@ -1,7 +1,12 @@
 import { hostname } from 'node:os'
 import type { Logger, Platform, SchedulerLeaseRepository } from '@edge-mining/domain'
 import { createScheduler, type SchedulerStats } from '@edge-mining/scheduler'
-import type { CycleReport, DecisionLoop, SettingsService } from '@edge-mining/services'
+import type {
+  CycleReport,
+  DecisionLoop,
+  HistoryService,
+  SettingsService,
+} from '@edge-mining/services'
 
 /** How often the decision log is pruned past its retention. */
 const PRUNE_EVERY_MS = 3_600_000
@@ -27,6 +32,8 @@ export interface LoopRunner {
 export function startLoopRunner(options: {
   loop: DecisionLoop
   settings: SettingsService
+  /** Pruned with the decision log, in the background. Default: none. */
+  history?: HistoryService | null
   lease: SchedulerLeaseRepository
   platform: Platform
   logger: Logger
@@ -63,6 +70,15 @@ export function startLoopRunner(options: {
       lastPrune = platform.now()
       const pruned = loop.prune()
       if (pruned > 0) logger.info(`Decision log: ${pruned} entries past their retention pruned`)
+      // In batches, yielding in between; the cycle does not wait for it.
+      void options.history
+        ?.prune()
+        .then(
+          (rows) => rows > 0 && logger.info(`History: ${rows} rows past their retention pruned`),
+        )
+        .catch((error: unknown) =>
+          logger.warn(`History pruning failed: ${error instanceof Error ? error.message : error}`),
+        )
     }
     return report
   }

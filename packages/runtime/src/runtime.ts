@@ -108,8 +108,14 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
     })
     const definitions = (options.adapters ?? shippedAdapterDefinitions)({ cache })
     const registry = createAdapterRegistry(definitions)
-    const services = createServices({ repositories, registry, platform, logger })
     const loopRepositories = createLoopRepositories(connection)
+    const services = createServices({
+      repositories,
+      registry,
+      platform,
+      logger,
+      history: loopRepositories.history,
+    })
     const loop = createDecisionLoop({
       units: services.units,
       energySources: repositories.energySources,
@@ -129,6 +135,9 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
         ? { actionTimeoutMs: options.deviceTimeouts.actionMs }
         : {}),
     })
+    // Every real cycle is kept in the history the dashboard charts.
+    const history = services.history
+    if (history) loop.onCycle((observation) => history.record(observation))
     let runner: LoopRunner | undefined
     let closing: Promise<void> | undefined
     return {
@@ -146,6 +155,7 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
         const started = startLoopRunner({
           loop,
           settings: services.settings,
+          history: services.history,
           lease: loopRepositories.lease,
           platform,
           logger,

@@ -29,6 +29,13 @@ export {
 } from './energy-sources'
 export { createEventBus, type EdgeMiningEvent, type EventBus, type EventListener } from './events'
 export {
+  createHistoryService,
+  HISTORY_SERIES,
+  type HistoryAnswer,
+  HistoryQueryInputSchema,
+  type HistoryService,
+} from './history'
+export {
   type AdapterConsumer,
   type AdapterDraft,
   type AdapterInstances,
@@ -36,6 +43,7 @@ export {
 } from './instances'
 export {
   ACTION_TIMEOUT_MS,
+  type CycleObservation,
   type CycleReport,
   createDecisionLoop,
   DEFAULT_OVERRIDE_SECONDS,

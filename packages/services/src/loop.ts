@@ -61,6 +61,18 @@ export interface CycleReport {
   units: UnitCycleReport[]
 }
 
+/** What one (real) cycle read and did, for observers (history, metrics). */
+export interface CycleObservation {
+  report: CycleReport
+  units: {
+    unit: OptimizationUnit
+    reading: UnitReading
+    miners: { miner: MinerEntity; state: MinerStateSnapshot | null }[]
+  }[]
+  /** Each tracker's snapshot as this cycle read it (null when it failed). */
+  snapshots: { tracker_id: string; snapshot: MiningPerformanceSnapshot | null }[]
+}
+
 export interface RunCycleOptions {
   /** Only this unit (enabled or not); default every enabled unit. */
   unitId?: string
@@ -108,6 +120,11 @@ export interface DecisionLoop {
   /** Ends a miner's override; false when it had none. */
   clearOverride(minerId: string): boolean
   decisions(query: DecisionQuery): DecisionRecord[]
+  /**
+   * Called after every real cycle (not dry runs) with what it read and did; answers the
+   * unsubscribe function. A throwing observer is logged; the loop goes on.
+   */
+  onCycle(observer: (observation: CycleObservation) => void): () => void
   /** Deletes decision-log entries past the retention; answers how many. */
   prune(): number
   notifications: NotificationCenter
@@ -174,6 +191,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         : { cooldownMs: options.notificationCooldownMs }),
     })
   const lastReports = new Map<string, UnitCycleReport>()
+  const observers = new Set<(observation: CycleObservation) => void>()
+  /** What each unit of the cycle in progress read, for observers. */
+  type Observed = CycleObservation['units'][number]
   /** The failure last recorded per unit whose cycle threw, so a lasting one is logged once. */
   const failedUnits = new Map<string, string>()
   const lastContexts = new Map<
@@ -360,11 +380,19 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     unit: OptimizationUnit,
     snapshotOf: (trackerId: string) => Promise<MiningPerformanceSnapshot>,
     dryRun: boolean,
+    observed: Observed[],
   ): Promise<UnitCycleReport> {
     const [reading, reads] = await Promise.all([
       context.readUnit(unit, { snapshotOf, timeoutMs: readTimeoutMs }),
       Promise.all(unit.target_miner_ids.map((id) => readMiner(id))),
     ])
+    observed.push({
+      unit,
+      reading,
+      miners: reads
+        .filter((read): read is MinerRead => read !== null)
+        .map((read) => ({ miner: read.miner, state: read.state })),
+    })
     const nowMs = platform.now()
     let policy: {
       id: string
@@ -682,8 +710,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       }
       return snapshot
     }
+    const observed: Observed[] = []
     const settled = await Promise.allSettled(
-      chosen.map((unit) => runUnit(unit, snapshotOf, dryRun)),
+      chosen.map((unit) => runUnit(unit, snapshotOf, dryRun, observed)),
     )
     const reports: UnitCycleReport[] = []
     settled.forEach((result, index) => {
@@ -723,13 +752,30 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       }
     })
     const finishedMs = platform.now()
-    return {
+    const report = {
       started_at: isoAt(startedMs),
       finished_at: isoAt(finishedMs),
       duration_ms: Math.max(0, finishedMs - startedMs),
       dry_run: dryRun,
       units: reports,
     }
+    if (!dryRun && observers.size > 0) {
+      const snapshotsRead = await Promise.all(
+        [...snapshots].map(async ([tracker_id, pending]) => ({
+          tracker_id,
+          snapshot: await pending.catch(() => null),
+        })),
+      )
+      const observation = { report, units: observed, snapshots: snapshotsRead }
+      for (const observer of observers) {
+        try {
+          observer(observation)
+        } catch (error) {
+          logger.warn(`A cycle observer failed: ${messageOf(error)}`)
+        }
+      }
+    }
+    return report
   }
 
   return {
@@ -849,6 +895,12 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       return repositories.overrides.clear(minerId)
     },
     decisions: (query) => repositories.decisions.query(query),
+    onCycle(observer) {
+      observers.add(observer)
+      return () => {
+        observers.delete(observer)
+      }
+    },
     prune() {
       return repositories.decisions.pruneBefore(isoAt(platform.now() - retentionMs))
     },

@@ -38,6 +38,7 @@ export {
   type EntityTableSpec,
 } from './entity-repository'
 export { StorageError, type StorageErrorCode } from './errors'
+export { createHistoryRepository } from './history'
 export { createSchedulerLeaseRepository, SCHEDULER_LEASE_NAME } from './lease'
 export { createLoopRepositories } from './loop'
 export {
