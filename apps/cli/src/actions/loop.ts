@@ -273,13 +273,22 @@ async function follow(
   const { terminal, timers } = data
   let interrupted = false
   let wake: (() => void) | undefined
-  const stopListening = data.onInterrupt(() => {
+  const stop = () => {
     interrupted = true
     wake?.()
-  })
+  }
+  const stopListening = data.onInterrupt(stop)
+  // The reader went away (`… --follow | head -3`): stop following, as Ctrl-C does.
+  const readerGone = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    stop()
+  }
+  terminal.stdout.on('error', readerGone)
   try {
     const print = (records: readonly DecisionRecord[]) => {
-      for (const record of records) terminal.stdout.write(`${line(record)}\n`)
+      for (const record of records) {
+        if (!interrupted) terminal.stdout.write(`${line(record)}\n`)
+      }
       return records.at(-1)?.id
     }
     let last = print(loop.decisions({ ...query, limit }).reverse()) ?? 0
@@ -308,5 +317,6 @@ async function follow(
     }
   } finally {
     stopListening()
+    terminal.stdout.off('error', readerGone)
   }
 }
