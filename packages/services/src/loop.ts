@@ -32,6 +32,9 @@ import type { PolicyService } from './policies'
 import type { TrackerService } from './trackers'
 import type { UnitService } from './units'
 
+/** A log entry's kind → the plan kind that wrote it. */
+const LOGGED_KINDS = { decision: 'decide', action: 'act', hold: 'hold', skip: 'skip' } as const
+
 /** How long one command to a device may take. */
 export const ACTION_TIMEOUT_MS = 15_000
 /** A manual start/stop holds the miner this long unless told otherwise. */
@@ -117,7 +120,7 @@ export interface DecisionLoop {
   status(unitId?: string): UnitCycleReport[]
   /** Starts or stops a miner now and holds it so for `seconds` (default 3600). */
   override(minerId: string, action: 'start' | 'stop', seconds?: number): Promise<OverrideResult>
-  /** Ends a miner's override; false when it had none. */
+  /** Ends a miner's override; false when none was holding it (none, or run out). */
   clearOverride(minerId: string): boolean
   decisions(query: DecisionQuery): DecisionRecord[]
   /**
@@ -326,7 +329,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     const { miner, state } = read
     let override = repositories.overrides.get(miner.id)
     if (override && Date.parse(override.until) <= nowMs) override = null
-    const previous = lastReports.get(unitId)?.miners.find((plan) => plan.miner_id === miner.id)
+    const previous =
+      lastReports.get(unitId)?.miners.find((plan) => plan.miner_id === miner.id) ??
+      loggedPlanOf(unitId, miner.id)
     return {
       miner: { id: miner.id, name: miner.name, active: miner.active },
       status: state?.status ?? null,
@@ -339,6 +344,26 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         ? { decision: previous.decision, kind: previous.kind, hold: previous.hold?.reason ?? null }
         : null,
     }
+  }
+
+  /**
+   * What this process has not planned yet, the log remembers: the miner's newest entry stands
+   * for the previous plan, so a restart (or a one-off `cycle run`) does not log an unchanged
+   * decision again.
+   */
+  function loggedPlanOf(
+    unitId: string,
+    minerId: string,
+  ): Pick<MinerPlan, 'decision' | 'kind' | 'hold'> | null {
+    const [entry] = repositories.decisions.query({
+      miner_id: minerId,
+      kinds: ['decision', 'action', 'hold', 'skip'],
+      limit: 1,
+    })
+    if (!entry || entry.unit_id !== unitId || entry.decision === null) return null
+    const kind = LOGGED_KINDS[entry.kind as keyof typeof LOGGED_KINDS]
+    const hold = (entry.details as { hold?: MinerPlan['hold'] } | null)?.hold ?? null
+    return { decision: entry.decision as MinerPlan['decision'], kind, hold }
   }
 
   async function execute(
@@ -892,7 +917,10 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     },
     clearOverride(minerId) {
       miners.get(minerId)
-      return repositories.overrides.clear(minerId)
+      const override = repositories.overrides.get(minerId)
+      const holding = override !== null && Date.parse(override.until) > platform.now()
+      // An expired row is cleared too, but nothing was holding the miner.
+      return repositories.overrides.clear(minerId) && holding
     },
     decisions: (query) => repositories.decisions.query(query),
     onCycle(observer) {
