@@ -179,11 +179,26 @@ export function createUnitService(options: {
     return null
   }
 
+  /** The policy's check, as a refusal naming `policy_id`, or null when it can run. */
+  function policyProblem(policyId: string): ConfigurationError | null {
+    const check = policies.check(policyId)
+    if (check.valid) return null
+    return new ConfigurationError(
+      `Policy '${check.policy_name}' cannot run: ${check.errors.join('; ')}`,
+      { field: 'policy_id' },
+    )
+  }
+
   /** Saves a change; an enabled unit must stay runnable (upstream silently disabled it). */
-  function save(unit: OptimizationUnit): OptimizationUnit {
+  function save(unit: OptimizationUnit, stored: OptimizationUnit): OptimizationUnit {
     checkReferences(unit)
     if (unit.is_enabled) {
-      const problem = strictProblem(unit)
+      const problem =
+        strictProblem(unit) ??
+        // Switching an enabled unit to another policy: that one must pass the check enabling did.
+        (unit.policy_id !== null && unit.policy_id !== stored.policy_id
+          ? policyProblem(unit.policy_id)
+          : null)
       if (problem) {
         problem.message = `${problem.message} (the unit is enabled; disable it to make this change)`
         throw problem
@@ -213,7 +228,10 @@ export function createUnitService(options: {
     }
   }
 
-  const change = (id: string, body: UnitInput) => save(merged(get(id), body))
+  const change = (id: string, body: UnitInput) => {
+    const stored = get(id)
+    return save(merged(stored, body), stored)
+  }
   const oneId = (value: unknown, field: string) => parseInput(UuidSchema, value, field)
   const optionalId = (value: unknown, field: string) =>
     value === undefined || value === null || value === '' ? null : oneId(value, field)
@@ -251,15 +269,8 @@ export function createUnitService(options: {
     enable(id) {
       const unit = get(id)
       checkReferences(unit)
-      const problem = strictProblem(unit)
+      const problem = strictProblem(unit) ?? policyProblem(unit.policy_id ?? '')
       if (problem) throw problem
-      const check = policies.check(unit.policy_id ?? '')
-      if (!check.valid) {
-        throw new ConfigurationError(
-          `Policy '${check.policy_name}' cannot run: ${check.errors.join('; ')}`,
-          { field: 'policy_id' },
-        )
-      }
       return units.update({ ...unit, is_enabled: true })
     },
     disable: (id) => units.update({ ...get(id), is_enabled: false }),
@@ -274,14 +285,17 @@ export function createUnitService(options: {
       const unit = get(id)
       const miner = oneId(minerId, 'miner_id')
       if (unit.target_miner_ids.includes(miner)) return unit
-      return save({ ...unit, target_miner_ids: [...unit.target_miner_ids, miner] })
+      return save({ ...unit, target_miner_ids: [...unit.target_miner_ids, miner] }, unit)
     },
     removeMiner(id, minerId) {
       const unit = get(id)
-      return save({
-        ...unit,
-        target_miner_ids: unit.target_miner_ids.filter((miner) => miner !== minerId),
-      })
+      return save(
+        {
+          ...unit,
+          target_miner_ids: unit.target_miner_ids.filter((miner) => miner !== minerId),
+        },
+        unit,
+      )
     },
     setNotifiers: (id, notifierIds) =>
       change(id, { notifier_ids: parseInput(IdList('notifier'), notifierIds, 'notifier_ids') }),
@@ -289,11 +303,14 @@ export function createUnitService(options: {
       const unit = get(id)
       const notifier = oneId(notifierId, 'notifier_id')
       if (unit.notifier_ids.includes(notifier)) return unit
-      return save({ ...unit, notifier_ids: [...unit.notifier_ids, notifier] })
+      return save({ ...unit, notifier_ids: [...unit.notifier_ids, notifier] }, unit)
     },
     removeNotifier(id, notifierId) {
       const unit = get(id)
-      return save({ ...unit, notifier_ids: unit.notifier_ids.filter((n) => n !== notifierId) })
+      return save(
+        { ...unit, notifier_ids: unit.notifier_ids.filter((n) => n !== notifierId) },
+        unit,
+      )
     },
     enabledUnitOf,
   }
