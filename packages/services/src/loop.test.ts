@@ -334,6 +334,7 @@ describe('decision loop: acting', () => {
       name: 'Pool sees it',
       conditions: { field: 'pool_worker.state', operator: 'eq', value: 'online' },
     })
+    a.services.policies.addRule(policy.id, 'stop', { name: 'Dusk', conditions: STOP })
     const second = a.minerAt('Second', 'asic-2')
     a.services.miners.update(a.rig.id, { pool_worker_name: 'RIG-1' })
     a.services.miners.update(second.id, { pool_worker_name: 'rig-2' })
