@@ -73,7 +73,7 @@ export const TelegramNotifierConfigSchema = v.strictObject({
       v.number('must be a number of seconds'),
       v.gtValue(0, 'must be more than 0 seconds'),
       v.maxValue(60, 'must be at most 60 seconds'),
-      v.description('Timeout of each request to Telegram, in seconds'),
+      v.description('Timeout of each request, in seconds'),
     ),
     10,
   ),
