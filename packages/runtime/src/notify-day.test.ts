@@ -20,7 +20,12 @@ import {
   type MinerControllerPort,
   type Platform,
 } from '@edge-mining/domain'
-import { FAKE_BOT_TOKEN, startTelegramFake, type TelegramFake } from '@edge-mining/message-sinks'
+import {
+  FAKE_BOT_TOKEN,
+  startNtfyFake,
+  startTelegramFake,
+  type TelegramFake,
+} from '@edge-mining/message-sinks'
 import { DEFAULT_NOTIFICATION_COOLDOWN_MS } from '@edge-mining/services'
 import { afterEach, expect, it } from 'vitest'
 import { shippedAdapterDefinitions } from './adapters'
@@ -157,7 +162,7 @@ async function arrange() {
   return { runtime: opened, platform, telegram, script }
 }
 
-it('a Telegram notifier added through the services: test delivers, the token is never shown', async () => {
+it('a Telegram (or ntfy) notifier added through the services: test delivers, the token is never shown', async () => {
   const { runtime, telegram } = await arrange()
   const { services } = runtime
   expect(services.adapters.notifier.registry.types()).toEqual(
@@ -183,6 +188,28 @@ it('a Telegram notifier added through the services: test delivers, the token is 
   expect(telegram.received().map((message) => message.text)).toEqual([
     'Test Notification\n\nThis is a test notification from Edge Mining System',
   ])
+
+  // ntfy the same way: an access token kept write-only, the test message on the phone.
+  const ntfy = await startNtfyFake({ tokens: ['tk_phone0123456789'], protectedTopics: '*' })
+  try {
+    const topic = services.adapters.notifier.create({
+      name: 'ntfy',
+      adapter_type: 'ntfy',
+      config: { server: ntfy.url, topic: 'edge-rigs', access_token: 'tk_phone0123456789' },
+    })
+    expect(services.adapters.notifier.toPublic(topic).config.access_token).toBe('***')
+    expect((await services.actions.testNotifier(topic.id)).status).toBe('success')
+    expect(ntfy.received()).toMatchObject([
+      {
+        topic: 'edge-rigs',
+        title: 'Test Notification',
+        message: 'This is a test notification from Edge Mining System',
+        authorized: true,
+      },
+    ])
+  } finally {
+    await ntfy.close()
+  }
 
   // What goes wrong is said plainly, once, with Telegram's own words and never the token.
   for (const [fault, message] of [
