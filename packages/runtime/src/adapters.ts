@@ -1,6 +1,9 @@
 import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
 import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
+import { ntfyNotifierDefinition } from '@edge-mining/adapter-ntfy'
 import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
+import { telegramNotifierDefinition } from '@edge-mining/adapter-telegram'
+import { webhookNotifierDefinition } from '@edge-mining/adapter-webhook'
 import type { AnyAdapterDefinition } from '@edge-mining/domain'
 import type { Cache } from '@edge-mining/http-cache'
 
@@ -13,5 +16,8 @@ export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapt
     ...allDummyDefinitions,
     oceanTrackerDefinition(resources),
     braiinsTrackerDefinition(resources),
+    telegramNotifierDefinition,
+    ntfyNotifierDefinition,
+    webhookNotifierDefinition,
   ]
 }

@@ -175,7 +175,7 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
       close() {
         closing ??= (async () => {
           await runner?.stop()
-          await loop.notifications.drain()
+          await loop.notifications.close()
           await services.close()
         })().finally(() => connection.close())
         return closing

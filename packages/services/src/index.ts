@@ -67,9 +67,16 @@ export {
 export {
   createNotificationCenter,
   DEFAULT_NOTIFICATION_COOLDOWN_MS,
+  NOTIFY_BACKOFF_MS,
+  NOTIFY_MAX_ATTEMPTS,
+  NOTIFY_MAX_BACKOFF_MS,
+  NOTIFY_MAX_WAIT_MS,
+  NOTIFY_QUEUE_LIMIT,
   NOTIFY_TIMEOUT_MS,
   type NotificationCenter,
+  type NotificationCenterOptions,
   type NotificationTarget,
+  type NotifierQueueStatus,
 } from './notifications'
 export {
   CreatePolicyInputSchema,
