@@ -754,7 +754,7 @@ export async function startSiteSimulator(input: SiteSimulatorOptions = {}): Prom
         name: miner.name,
         entity_id: miner.switchEntity,
         on: miner.plug.isOn(now),
-        powerW: model.reading().loads[miner.name] ?? 0,
+        powerW: miner.plug.power(now),
       }))
     },
     close: () => shell.close(),
