@@ -1,5 +1,6 @@
 import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
 import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
+import { allHomeAssistantDefinitions } from '@edge-mining/adapter-home-assistant'
 import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
 import type { AnyAdapterDefinition } from '@edge-mining/domain'
 import type { Cache } from '@edge-mining/http-cache'
@@ -11,6 +12,7 @@ import type { Cache } from '@edge-mining/http-cache'
 export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapterDefinition[] {
   return [
     ...allDummyDefinitions,
+    ...allHomeAssistantDefinitions,
     oceanTrackerDefinition(resources),
     braiinsTrackerDefinition(resources),
   ]
