@@ -112,7 +112,11 @@ function adjust(part: Part, reading: Reading, config: HomeAssistantEnergyMonitor
   }
 }
 
-const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10)
+/** Whole W and Wh (so a surplus reads 715 W, not 715.4000000000001 W); SOC to 0.1 %. */
+const round = (part: Part, value: number | null) => {
+  if (value === null) return null
+  return part === 'battery_soc' ? Math.round(value * 10) / 10 : Math.round(value)
+}
 
 export interface HomeAssistantEnergyMonitor extends EnergyMonitorPort {
   readonly config: HomeAssistantEnergyMonitorConfig
@@ -188,7 +192,7 @@ export function createHomeAssistantEnergyMonitor(
             .join('; ')}`,
         )
       }
-      const value = (part: Part) => round(values[part] ?? null)
+      const value = (part: Part) => round(part, values[part] ?? null)
       return {
         production: value('production'),
         consumption: { current_power: value('consumption') },
