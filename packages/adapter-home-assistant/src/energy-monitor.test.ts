@@ -137,7 +137,7 @@ describe('home_assistant_api energy monitor: missing readings are null, never 0 
       battery: { state_of_charge: null, current_power: null },
     })
     expect(state.battery?.remaining_capacity).toBeGreaterThan(0)
-    expect(monitor.problems()).toEqual({
+    expect(monitor.missingReadings()).toEqual({
       'sensor.pv_power': 'is unavailable (its device or integration is offline)',
       'sensor.grid_power': 'is not an entity of this Home Assistant',
       'sensor.battery_power': 'reads "12,5", not a number',
@@ -164,7 +164,7 @@ describe('home_assistant_api energy monitor: missing readings are null, never 0 
     const back = await monitor.getCurrentEnergyState()
     expect(back.production).toBeNull()
     expect(back.consumption?.current_power).toBeGreaterThan(0)
-    expect(monitor.problems()).toEqual({ 'sensor.pv_power': 'has no value yet (unknown)' })
+    expect(monitor.missingReadings()).toEqual({ 'sensor.pv_power': 'has no value yet (unknown)' })
     expect(logger.lines.filter((line) => line.startsWith('info'))).toHaveLength(4)
   })
 

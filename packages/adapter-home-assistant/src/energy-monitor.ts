@@ -121,8 +121,8 @@ const round = (part: Part, value: number | null) => {
 export interface HomeAssistantEnergyMonitor extends EnergyMonitorPort {
   readonly config: HomeAssistantEnergyMonitorConfig
   getCurrentEnergyState(): Promise<EnergyStateSnapshot>
-  /** Entity → why its reading is missing, as of the last read. */
-  problems(): Record<string, string>
+  /** Entity → why its reading is missing, as of the last read (the context lists them). */
+  missingReadings(): Record<string, string>
 }
 
 /**
@@ -162,7 +162,7 @@ export function createHomeAssistantEnergyMonitor(
 
   return {
     config: parsed,
-    problems: () => problems.current(),
+    missingReadings: () => problems.current(),
     async getCurrentEnergyState(): Promise<EnergyStateSnapshot> {
       const nowMs = context.platform.now()
       const entities = [...new Set(wanted.map((w) => w.entity))]
