@@ -120,7 +120,7 @@ async function siteOnHomeAssistant() {
   return { sim, runtime, cycle, sent, miner, ha }
 }
 
-it('a unit on HA energy and a plug miner starts it in surplus, stops it in deficit, and does nothing — saying so once — while HA is down', async () => {
+it('a unit on HA energy and a plug miner: started in surplus, stopped in deficit; HA down, answering garbage or refusing the token: nothing done, said once; a sensor gone: null, said once', async () => {
   const { sim, runtime, cycle, sent, miner, ha } = await siteOnHomeAssistant()
   expect(await runtime.services.actions.externalServiceStatus(ha.id)).toMatchObject({
     name: 'Home Assistant',
@@ -206,4 +206,52 @@ it('a unit on HA energy and a plug miner starts it in surplus, stops it in defic
     { action: 'start', outcome: 'executed' },
   ])
   expect(sim.miners()[0]?.on).toBe(true)
+
+  // Garbage, and a token revoked in HA: each once in the log, nothing switched, then healed.
+  for (const [fault, pattern] of [
+    [{ kind: 'garbage' }, /answered something that is not JSON/],
+    [{ kind: 'unauthorized' }, /refused the token \(HTTP 401\)/],
+  ] as const) {
+    sim.set({ weather: { cloudiness: 1 }, faults: [{ fault }] })
+    const records: DecisionRecord[] = []
+    for (let minute = 0; minute < 3; minute++) records.push(...(await cycle()))
+    expect(records.filter((record) => record.kind === 'action')).toEqual([])
+    const notice = records.filter((record) => record.kind === 'notice')
+    expect(notice).toHaveLength(1)
+    expect(notice[0]?.reason).toMatch(pattern)
+    expect(sim.miners()[0]?.on).toBe(true)
+    sim.set({ weather: { cloudiness: 0 }, faults: [] })
+    await cycle()
+  }
+
+  // A sensor that goes missing at run time: that part is null, the rules on it stay unknown
+  // (the miner keeps running on no made-up zero), and the decision log says so once.
+  sim.set({ entities: { [sim.entities.houseConsumptionWithoutMiners]: { removed: true } } })
+  const missing = [...(await cycle()), ...(await cycle()), ...(await cycle())]
+  expect(missing.filter((record) => record.kind === 'action')).toEqual([])
+  expect(missing.filter((record) => record.kind === 'notice')).toMatchObject([
+    {
+      outcome: 'readings_missing',
+      reason:
+        'Energy readings missing, rules on them stay unknown: sensor.house_consumption_without_miners is not an entity of this Home Assistant',
+    },
+  ])
+  const partial = await runtime.services.context.unitContext(
+    runtime.services.units.list()[0]?.id ?? '',
+  )
+  expect(partial.energy_state?.consumption?.current_power).toBeNull()
+  expect(partial.energy_state?.surplus_power).toBeNull()
+  expect(partial.energy_state?.production).toBeGreaterThan(0)
+  expect(sim.miners()[0]?.on).toBe(true)
+  expect(partial.errors).toEqual([
+    {
+      part: 'energy_state',
+      code: 'missing_reading',
+      message: 'sensor.house_consumption_without_miners is not an entity of this Home Assistant',
+    },
+  ])
+  sim.set({ entities: { [sim.entities.houseConsumptionWithoutMiners]: null } })
+  expect((await cycle()).filter((record) => record.kind === 'notice')).toMatchObject([
+    { outcome: 'readings_back', reason: 'Every energy reading is back' },
+  ])
 })
