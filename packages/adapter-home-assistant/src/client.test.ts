@@ -7,6 +7,7 @@ import { BACKOFF_LADDER_MS, createHomeAssistantClient } from './client'
 import { createHomeAssistantEnergyMonitor } from './energy-monitor'
 import { createHomeAssistantService, homeAssistantServiceDefinition } from './external-service'
 import { createGenericSocketController } from './miner-controller'
+import { createHomeAssistantNotifier } from './notifier'
 import { closeAll, createTestPlatform, flush, harness, NOON, until } from './test-support'
 
 afterEach(closeAll)
@@ -187,8 +188,13 @@ describe('home_assistant_api: the token is write-only', () => {
       { entity_consumption: 'sensor.house_consumption_without_miners' },
       { platform, logger, externalService: client },
     )
-    expect(inspect(monitor, { depth: 10 })).not.toContain('very-secret')
-    expect(JSON.stringify(monitor)).not.toContain('very-secret')
+    const context = { platform, logger, externalService: client }
+    const plug = createGenericSocketController({ entity_switch: 'switch.garage_s21' }, context)
+    const phone = createHomeAssistantNotifier({ service: 'mobile_app_phone' }, context)
+    for (const object of [monitor, plug, phone]) {
+      expect(inspect(object, { depth: 10, showHidden: true })).not.toContain('very-secret')
+      expect(JSON.stringify(object)).not.toContain('very-secret')
+    }
     sim.set({ token: 'another-token-now-valid' })
     const error = await client.getConfig().catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(DeviceError)
