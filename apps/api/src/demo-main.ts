@@ -50,12 +50,14 @@ try {
   logger.box(
     [
       `Edge Mining demo: a simulated home site on 21 June, ${speed}× real time (DEMO_SPEED).`,
-      'Solar with a battery, two miners, simulated Ocean and Braiins pools, the pool-aware',
-      'example policy, one unit, the decision loop deciding every simulated minute.',
+      'A 9 kWp roof under passing clouds, a 10 kWh battery and two miners on smart plugs, all',
+      'read and switched through a simulated Home Assistant; simulated Ocean and Braiins pools;',
+      'the pool-aware example policy; one unit, the decision loop deciding every simulated minute.',
       '',
       ...demo.urls.map((entry) => `${entry.label.padEnd(width)}  ${entry.url}`),
       '',
-      'Below: every start, stop, hold and notice, with its reason. Ctrl+C stops everything.',
+      'Below: every start, stop, hold and notice with its reason, and the site every hour.',
+      'Ctrl+C stops everything.',
     ].join('\n'),
   )
   const stop = () => {

@@ -42,7 +42,7 @@ function manualBase() {
 
 const SPEED = 60
 
-it('a simulated morning and noon: miners start on the surplus, the dry worker is paused, each with a reason', {
+it('a simulated day through Home Assistant: the plugs start on the morning surplus, stop when clouds come and start again, each with a reason', {
   timeout: 120_000,
 }, async () => {
   const base = manualBase()
@@ -58,52 +58,85 @@ it('a simulated morning and noon: miners start on the surplus, the dry worker is
     onNote: (note) => notes.push(note),
   })
   expect(existsSync(demo.databasePath)).toBe(true)
+  /** Lets `work` run while real time creeps on (HA timeouts and plug confirmations wait on it). */
+  const settle = async (work: Promise<unknown>) => {
+    let done = false
+    const watched = work.finally(() => {
+      done = true
+    })
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve))
+      if (!done) base.advanceTo(base.now() + 2)
+    }
+    await watched
+  }
+  let cycles = 0
   try {
     const runner = demo.api.runtime.startLoop()
     // 05:00 → 15:30 in Rome, one simulated minute (one real second at 60×) per step.
     const end = Date.UTC(2026, 5, 21, 13, 30, 0)
     while (demo.platform.now() < end) {
       base.advanceTo(base.now() + 1000)
-      // Real time keeps moving while a cycle runs (the Braiins pacer waits on the clock).
-      let done = false
-      const cycle = runner.runNow().finally(() => {
-        done = true
-      })
-      while (!done) {
-        await new Promise((resolve) => setImmediate(resolve))
-        if (!done) base.advanceTo(base.now() + 20)
-      }
-      await cycle
+      await settle(runner.runNow())
+      await settle(demo.api.runtime.loop.notifications.drain())
+      cycles += 1
     }
-    const actions = decisions.filter((record) => record.kind === 'action')
-    const started = (minerId: string) =>
-      actions.find(
-        (record) =>
-          record.miner_id === minerId && record.action === 'start' && record.outcome === 'executed',
-      )
-    // Both miners were started by the loop on the morning surplus, each for a reason naming the rule.
+    // No more cycles; one more watch of the decision log hands over what the last one recorded.
+    await settle(runner.stop())
+    base.advanceTo(base.now() + 1000)
+    const executed = decisions.filter(
+      (record) => record.kind === 'action' && record.outcome === 'executed',
+    )
+    const of = (minerId: string, action: 'start' | 'stop') =>
+      executed.filter((record) => record.miner_id === minerId && record.action === action)
+    // Both plugs were switched on by the loop on the morning surplus, for a reason naming the rule.
     for (const minerId of [demo.minerIds.small, demo.minerIds.big]) {
-      const start = started(minerId)
-      expect(start?.reason).toMatch(
-        /^Start: start rule 'Solar surplus covers the miner' fired \(energy_state\.surplus_power = [\d.]+ W > miner\.power_consumption_max/,
+      const [first] = of(minerId, 'start')
+      expect(first?.reason).toMatch(
+        /^Start: start rule 'Solar surplus covers the miner' fired \(energy_state\.surplus_power = \d+ W > miner\.power_consumption_max \((1350|3500) W\); energy_state\.battery\.state_of_charge = [\d.]+ % >= 40\)$/,
       )
-      expect(start?.trace).not.toBeNull()
+      expect(first?.trace).not.toBeNull()
+      expect(first?.details).toEqual({ control: 'power_control' })
     }
-    // The small miner needs less surplus: it starts first.
-    expect(Date.parse(started(demo.minerIds.small)?.at ?? '')).toBeLessThan(
-      Date.parse(started(demo.minerIds.big)?.at ?? ''),
+    // The small miner needs less surplus: it starts first, early in the morning.
+    const smallStart = Date.parse(of(demo.minerIds.small, 'start')[0]?.at ?? '')
+    const bigStart = Date.parse(of(demo.minerIds.big, 'start')[0]?.at ?? '')
+    expect(smallStart).toBeLessThan(bigStart)
+    expect(bigStart).toBeLessThan(Date.UTC(2026, 5, 21, 9, 0, 0))
+    // Clouds take the surplus: each plug is stopped by the deficit rule (after its 2 minutes)…
+    for (const minerId of [demo.minerIds.small, demo.minerIds.big]) {
+      const deficit = of(minerId, 'stop').find((record) => record.rule_name === 'Solar deficit')
+      expect(deficit?.reason).toMatch(
+        /^Stop: stop rule 'Solar deficit' fired \(energy_state\.surplus_power = -?\d+ W < 1000;/,
+      )
+      // …and started again when the sun is back.
+      expect(
+        of(minerId, 'start').some(
+          (record) => Date.parse(record.at) > Date.parse(deficit?.at ?? ''),
+        ),
+      ).toBe(true)
+    }
+    // What the loop did is what the plugs did: every switch came from a service call.
+    const site = demo.site
+    const entityOf = (minerId: string) =>
+      minerId === demo.minerIds.big ? 'switch.garage_s21_plug' : 'switch.shed_s9_plug'
+    expect(site.switchLog().map((event) => [event.entity_id, event.state, event.by])).toEqual(
+      executed.map((record) => [
+        entityOf(record.miner_id ?? ''),
+        record.action === 'start' ? 'on' : 'off',
+        'service',
+      ]),
     )
-    // At 13:00 its worker stops sharing at the pool; an hour later the policy pauses it.
-    expect(notes[0]).toContain('stops sharing at the pool')
-    const paused = actions.find(
-      (record) =>
-        record.miner_id === demo.minerIds.small &&
-        record.action === 'stop' &&
-        record.rule_name === 'Shares dried up',
-    )
-    expect(paused?.outcome).toBe('executed')
-    expect(paused?.reason).toMatch(/pool_worker\.seconds_since_last_share = \d+ s > 3600/)
-    expect(Date.parse(paused?.at ?? '')).toBeGreaterThanOrEqual(Date.UTC(2026, 5, 21, 12, 0, 0))
+    // HA answered every request; the energy state was never missing; the phone was told.
+    const requests = site.requests()
+    expect(requests.log.every((entry) => entry.status === 200)).toBe(true)
+    expect(decisions.filter((record) => record.kind === 'notice')).toEqual([])
+    expect(site.notifications().map((note) => note.title)).toContain('Miner Started: Shed S9')
+    expect(notes.filter((note) => note.startsWith('(site) PV'))).toHaveLength(11)
+    // Reads per cycle: 6 energy entities, 2 forecast ones, 2 plugs × (switch + power sensor)…
+    expect(requests.byEndpoint.state ?? 0).toBeGreaterThanOrEqual(12 * cycles)
+    // …and the confirmations of the switches.
+    expect(requests.byEndpoint.call_service).toBe(executed.length + site.notifications().length)
     // Over the API too: the log, the unit's status and the decisional context.
     const log = (await (
       await fetch(`${demo.api.url}/api/v1/decisions?unit_id=${demo.unitId}&limit=1000`)
@@ -117,13 +150,20 @@ it('a simulated morning and noon: miners start on the surplus, the dry worker is
     expect(status.miners.map((miner) => miner.miner_name)).toEqual(['Garage S21', 'Shed S9'])
     const context = (await (
       await fetch(`${demo.api.url}/api/v1/optimization-units/${demo.unitId}/decisional-context`)
-    ).json()) as { errors: unknown[]; energy_state: unknown; mining_performance: unknown }
+    ).json()) as {
+      errors: unknown[]
+      energy_state: { production: number } | null
+      forecast: { next_hour_power: number | null } | null
+      mining_performance: unknown
+    }
     expect(context.errors).toEqual([])
-    expect(context.energy_state).not.toBeNull()
+    expect(context.energy_state?.production).toBeGreaterThan(0)
+    expect(context.forecast?.next_hour_power).toBeGreaterThan(0)
     expect(context.mining_performance).not.toBeNull()
   } finally {
     await demo.close()
   }
   await expect(fetch(`${demo.api.url}/health`)).rejects.toThrow()
+  await expect(fetch(`${demo.site.url}/api/`)).rejects.toThrow()
   expect(existsSync(demo.databasePath)).toBe(false)
 })

@@ -1,5 +1,6 @@
 import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
 import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
+import { allHomeAssistantDefinitions } from '@edge-mining/adapter-home-assistant'
 import { ntfyNotifierDefinition } from '@edge-mining/adapter-ntfy'
 import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
 import { telegramNotifierDefinition } from '@edge-mining/adapter-telegram'
@@ -14,6 +15,7 @@ import type { Cache } from '@edge-mining/http-cache'
 export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapterDefinition[] {
   return [
     ...allDummyDefinitions,
+    ...allHomeAssistantDefinitions,
     oceanTrackerDefinition(resources),
     braiinsTrackerDefinition(resources),
     telegramNotifierDefinition,

@@ -39,12 +39,20 @@ describe('openRuntime', () => {
       'ocean',
       'braiins_pool',
     ])
-    expect(registry.forKind('miner_controller').types()).toContain('dummy')
-    expect(registry.forKind('energy_monitor').types()).toContain('dummy_solar')
-    expect(registry.forKind('forecast_provider').types()).toContain('dummy_solar')
-    expect(registry.forKind('notifier').types()).toContain('dummy')
-    // No external-service adapter ships yet: the kind exists with an empty list.
-    expect(registry.forKind('external_service').types()).toEqual([])
+    expect(registry.forKind('miner_controller').types()).toEqual([
+      'dummy',
+      'generic_socket_home_assistant_api',
+    ])
+    expect(registry.forKind('energy_monitor').types()).toEqual([
+      'dummy_solar',
+      'home_assistant_api',
+    ])
+    expect(registry.forKind('forecast_provider').types()).toEqual([
+      'dummy_solar',
+      'home_assistant_api',
+    ])
+    expect(registry.forKind('notifier').types()).toEqual(['dummy', 'home_assistant_notify'])
+    expect(registry.forKind('external_service').types()).toEqual(['home_assistant_api'])
   })
 
   it('keeps a whole configured site across a restart, in DB_PATH (0600) and POLICIES_DIR', async () => {

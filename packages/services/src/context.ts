@@ -2,6 +2,7 @@ import {
   activeFeature,
   createDecisionalContext,
   type DecisionalContext,
+  type EnergyMonitorPort,
   type EnergySource,
   type EnergyStateSnapshot,
   EnergyStateSnapshotSchema,
@@ -191,13 +192,18 @@ export function createContextBuilder(options: {
       }
       const monitorId = source.energy_monitor_id
       try {
-        const state = await timed(
-          () =>
-            instances
-              .get('energy_monitor', monitorId, { energySource: source })
-              .getCurrentEnergyState(),
-          `Energy monitor of '${source.name}'`,
-        )
+        let monitor: EnergyMonitorPort | null = null
+        const state = await timed(() => {
+          monitor = instances.get('energy_monitor', monitorId, { energySource: source })
+          return monitor.getCurrentEnergyState()
+        }, `Energy monitor of '${source.name}'`)
+        // The parts the monitor could not read are null in the snapshot; say why.
+        const missing = state
+          ? ((monitor as EnergyMonitorPort | null)?.missingReadings?.() ?? {})
+          : {}
+        for (const [what, why] of Object.entries(missing)) {
+          errors.push({ part: 'energy_state', code: 'missing_reading', message: `${what} ${why}` })
+        }
         if (!state) {
           errors.push({
             part: 'energy_state',

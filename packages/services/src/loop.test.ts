@@ -624,6 +624,50 @@ describe('decision loop: missing data and slow devices', () => {
     expect(a.log(['notice'])).toHaveLength(1)
   })
 
+  it('a reading the monitor misses: null with why in the context, rules on it unknown, a notice on change', async () => {
+    const a = arrange({ minOn: 0, minOff: 0 })
+    await a.cycle(0)
+    expect(a.log(['action'])).toMatchObject([{ action: 'start', outcome: 'executed' }])
+    // The production sensor goes missing: the stop rule (production < 1000 W) cannot be known.
+    const production = a.site.production
+    a.site.production = null as unknown as number
+    a.world.missing.set('home', { 'sensor.pv_power': 'is unavailable' })
+    for (const second of [5, 10, 15]) {
+      const report = await a.cycle(second)
+      expect(report.units[0]?.errors).toEqual([
+        {
+          part: 'energy_state',
+          code: 'missing_reading',
+          message: 'sensor.pv_power is unavailable',
+        },
+      ])
+      expect(report.units[0]?.notice).toBeNull()
+    }
+    expect(a.log(['action'])).toHaveLength(1)
+    expect(a.log(['notice'])).toMatchObject([
+      {
+        outcome: 'readings_missing',
+        reason:
+          'Energy readings missing, rules on them stay unknown: sensor.pv_power is unavailable',
+      },
+    ])
+    const served = await a.loop.unitContext(a.unit.id)
+    expect(served.context.energy_state?.production).toBeNull()
+    expect(served.context.errors).toHaveLength(1)
+    // Back: said once.
+    a.site.production = production
+    a.world.missing.delete('home')
+    await a.cycle(20)
+    await a.cycle(25)
+    expect(a.log(['notice']).map((record) => [record.outcome, record.reason])).toEqual([
+      [
+        'readings_missing',
+        'Energy readings missing, rules on them stay unknown: sensor.pv_power is unavailable',
+      ],
+      ['readings_back', 'Every energy reading is back'],
+    ])
+  })
+
   it('energy flapping inside the cool-down: the last state told is always the real one', async () => {
     const a = arrange({ minOff: 0 })
     const down = () => a.world.energy.delete('home')

@@ -102,6 +102,14 @@ export interface OverrideResult {
   message: string
 }
 
+/** The energy readings a cycle could not have, as one sentence ('' when none). */
+function missingReadingsOf(errors: readonly ContextError[]): string {
+  return errors
+    .filter((error) => error.part === 'energy_state' && error.code === 'missing_reading')
+    .map((error) => error.message)
+    .join('; ')
+}
+
 /**
  * The cycle shell (read → plan → act → tell → keep). Every enabled unit in parallel, every
  * read with a timeout, the pool snapshot built once per tracker per cycle and shared by every
@@ -524,7 +532,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     }
 
     persistRuleState(ruleState, plan.ruleState)
-    tellUnitTransitions(unit, plan, energyProblem, policy)
+    tellUnitTransitions(unit, plan, energyProblem, policy, reading.errors)
     await Promise.all(
       reports.map(async (report) => {
         const read = present.find((candidate) => candidate.miner.id === report.miner_id)
@@ -649,8 +657,34 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     plan: UnitPlan,
     energyProblem: string | null,
     policy: { id: string; name: string } | null,
+    readingErrors: readonly ContextError[],
   ) {
     const previousNotice = lastReports.get(unit.id)?.notice ?? null
+    // Readings the monitor could not have while the rest of the energy state stands: rules on
+    // them stay unknown. Recorded when the set changes, not every cycle.
+    const missingNow = energyProblem === null ? missingReadingsOf(readingErrors) : null
+    const missingBefore = missingReadingsOf(lastReports.get(unit.id)?.errors ?? [])
+    if (missingNow !== null && missingNow !== missingBefore) {
+      append({
+        ...baseRecord(unit, policy),
+        kind: 'notice',
+        miner_id: null,
+        miner_name: null,
+        rule_id: null,
+        rule_name: null,
+        rule_type: null,
+        decision: null,
+        action: 'none',
+        outcome: missingNow ? 'readings_missing' : 'readings_back',
+        status_before: null,
+        status_after: null,
+        reason: missingNow
+          ? `Energy readings missing, rules on them stay unknown: ${missingNow}`
+          : 'Every energy reading is back',
+        trace: null,
+        details: null,
+      })
+    }
     if (plan.notice && plan.notice.message !== previousNotice?.message) {
       append({
         ...baseRecord(unit, policy),

@@ -88,6 +88,11 @@ export type ForecastSnapshot = v.InferOutput<typeof ForecastSnapshotSchema>
 /** Reads the site's energy now. Null means "no reading at all"; failures throw DeviceError. */
 export interface EnergyMonitorPort {
   getCurrentEnergyState(): Promise<EnergyStateSnapshot | null>
+  /**
+   * What the last read could not have, by source (e.g. an entity id → "is unavailable"): why
+   * parts of the snapshot are null. Optional; the context builder lists them in its `errors`.
+   */
+  missingReadings?(): Record<string, string>
   close?(): void | Promise<void>
 }
 

@@ -180,6 +180,8 @@ export interface FakeWorld {
   devices: Map<string, FakeDevice>
   /** Energy readings by the monitor config's `site`. */
   energy: Map<string, Answer<EnergyStateSnapshot | null>>
+  /** Per `site`: what its meter says it could not read (its `missingReadings()`). */
+  missing: Map<string, Record<string, string>>
   forecast: Answer<ForecastSnapshot | null>
   /** Pool accounts by the tracker config's `account`. */
   pools: Map<string, FakePool>
@@ -206,6 +208,7 @@ export function createWorld(): FakeWorld {
   const world: FakeWorld = {
     devices: new Map(),
     energy: new Map(),
+    missing: new Map(),
     forecast: null,
     pools: new Map(),
     hubs: new Map(),
@@ -426,6 +429,7 @@ export function monitorDefinition(
             if (reading === undefined) throw new DeviceError('unreachable', 'meter offline')
             return answer(reading)
           },
+          missingReadings: () => world.missing.get(String(config.site)) ?? {},
         },
         'energy_monitor',
         type,

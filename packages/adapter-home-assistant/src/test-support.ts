@@ -1,0 +1,106 @@
+/**
+ * What this package's tests run on: a platform whose clock and timers the test drives (fetch is
+ * the real one, to the loopback simulator), a logger that keeps what it was told, and a site
+ * simulator on the same clock with a client to it. Not exported from the package.
+ */
+import type { Logger, Platform } from '@edge-mining/domain'
+import {
+  type SiteSimulator,
+  type SiteSimulatorOptions,
+  startSiteSimulator,
+} from '@edge-mining/site-simulator'
+import { createHomeAssistantClient } from './client'
+
+export interface TestPlatform extends Platform {
+  /** Moves the clock forward, firing the timers due on the way, each at its own instant. */
+  advance(ms: number): void
+}
+
+export function createTestPlatform(startIso: string): TestPlatform {
+  let now = Date.parse(startIso)
+  let nextHandle = 1
+  let issued = 0
+  const timers = new Map<number, { at: number; callback: () => void }>()
+  return {
+    now: () => now,
+    setTimeout(callback, ms) {
+      const handle = nextHandle++
+      timers.set(handle, { at: now + Math.max(0, ms), callback })
+      return handle
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number)
+    },
+    fetch: (input, init) => globalThis.fetch(input, init),
+    randomUUID: () => `00000000-0000-4000-8000-${(++issued).toString(16).padStart(12, '0')}`,
+    advance(ms) {
+      const target = now + ms
+      for (;;) {
+        const due = [...timers.entries()]
+          .filter(([, timer]) => timer.at <= target)
+          .sort(([a, x], [b, y]) => x.at - y.at || a - b)[0]
+        if (!due) break
+        timers.delete(due[0])
+        now = Math.max(now, due[1].at)
+        due[1].callback()
+      }
+      now = target
+    },
+  }
+}
+
+export function captureLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  const keep =
+    (level: string) =>
+    (message: string): void => {
+      lines.push(`${level} ${message}`)
+    }
+  return { lines, debug: () => {}, info: keep('info'), warn: keep('warn'), error: keep('error') }
+}
+
+/** Lets pending I/O run (loopback requests, their callbacks) without moving the clock. */
+export async function flush(rounds = 20): Promise<void> {
+  for (let round = 0; round < rounds; round++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Waits (real time, a few ms at a time) until `condition` holds, up to ~2 s. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 400; turn++) {
+    if (condition()) return
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  throw new Error(`never happened: ${what}`)
+}
+
+export const NOON = '2026-06-21T10:00:00.000Z'
+
+const open: SiteSimulator[] = []
+
+/** A simulator and a client on one test clock. Close them with `closeAll()`. */
+export async function harness(options: SiteSimulatorOptions = {}, startIso = NOON) {
+  const platform = createTestPlatform(startIso)
+  const logger = captureLogger()
+  const sim = await startSiteSimulator({
+    now: platform.now,
+    setTimeout: platform.setTimeout,
+    clearTimeout: platform.clearTimeout,
+    weather: { cloudiness: 0 },
+    miners: [{ name: 'Garage S21', powerW: 3500 }],
+    ...options,
+  })
+  open.push(sim)
+  const client = createHomeAssistantClient({
+    url: sim.url,
+    token: sim.token,
+    timeoutMs: 10_000,
+    platform,
+    logger,
+  })
+  const context = { platform, logger, externalService: client }
+  return { platform, logger, sim, client, context }
+}
+
+export async function closeAll(): Promise<void> {
+  while (open.length > 0) await open.pop()?.close()
+}
