@@ -1,0 +1,30 @@
+/** `scheme://user:password@` in any text → `scheme://` (mqtt's errors may quote the URL). */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi
+
+/** A URL as it may be shown: without user and password. Unparseable text is returned redacted. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.toString()
+  } catch {
+    return url.replace(USERINFO, '$1')
+  }
+}
+
+/**
+ * Text as it may be logged or thrown: URL credentials stripped and every occurrence of a
+ * secret replaced by `***`. The bridge passes every message through it.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text.replace(USERINFO, '$1')
+  for (const secret of secrets) {
+    if (secret) out = out.replaceAll(secret, '***')
+  }
+  return out
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
