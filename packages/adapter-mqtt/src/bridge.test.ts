@@ -183,6 +183,19 @@ describe('createMqttBridge against a real broker', () => {
     expect(retained.has(`edge_mining/miner/${OTHER_MINER_ID}/state`)).toBe(false)
   })
 
+  it('shows the status a cycle left a miner in when it started it', async () => {
+    const mqtt = await broker()
+    const recording = await recorder(mqtt.url)
+    const setup = bridgeOn(mqtt.url)
+    await startConnected(setup)
+    setup.site.emitCycle(observation({ status: 'off', power: 0, startedNow: true }))
+    const state = await recording.waitFor(
+      isState(S9_STATE, () => true),
+      'the S9 state',
+    )
+    expect(JSON.parse(state.payload)).toMatchObject({ status: 'starting', mining: 'ON', power: 0 })
+  })
+
   it('publishes a changed state at most once per interval, the newest value when it ends', async () => {
     const mqtt = await broker()
     const recording = await recorder(mqtt.url)

@@ -243,6 +243,23 @@ describe('states', () => {
     })
   })
 
+  it('take the status a cycle left a miner in when it acted, not the reading before it', () => {
+    const plan = { miner_id: MINER_ID, decision: 'start_mining', reason: 'sunny' } as const
+    expect(
+      minerPlanState({ ...plan, executed: { success: true, status_after: 'starting' } }),
+    ).toEqual({
+      decision: 'start_mining',
+      reason: 'sunny',
+      status: 'starting',
+      mining: 'ON',
+    })
+    // A failed start leaves the reading as it was.
+    expect(minerPlanState({ ...plan, executed: { success: false, status_after: 'off' } })).toEqual({
+      decision: 'start_mining',
+      reason: 'sunny',
+    })
+  })
+
   it('switch ON while mining or starting, OFF otherwise, unknown when the status is', () => {
     expect(switchStateOf('on')).toBe('ON')
     expect(switchStateOf('starting')).toBe('ON')
@@ -260,7 +277,12 @@ describe('states', () => {
     expect(cut?.endsWith('…')).toBe(true)
     expect(stateText('short')).toBe('short')
     expect(
-      minerPlanState({ miner_id: OTHER_MINER_ID, decision: 'stop_mining', reason: long }).reason,
+      minerPlanState({
+        miner_id: OTHER_MINER_ID,
+        decision: 'stop_mining',
+        reason: long,
+        executed: null,
+      }).reason,
     ).toBe(cut)
   })
 })

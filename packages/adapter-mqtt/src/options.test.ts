@@ -79,6 +79,9 @@ describe('bridge settings', () => {
 describe('redaction', () => {
   it('strips user and password from URLs, anywhere in a text', () => {
     expect(withoutCredentials('mqtt://u:pw@host:1883')).toBe('mqtt://host:1883')
+    expect(withoutCredentials('u:pw@host:1883')).toBe('host:1883')
+    expect(withoutCredentials('not a url: u:pw@host')).toBe('host')
+    expect(withoutCredentials('mqtt://host/path@x')).toBe('mqtt://host/path@x')
     expect(redact('connect mqtt://u:pw@host:1883 failed; see wss://a:b@x/mqtt', [])).toBe(
       'connect mqtt://host:1883 failed; see wss://x/mqtt',
     )

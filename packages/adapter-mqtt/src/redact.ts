@@ -1,16 +1,21 @@
 /** `scheme://user:password@` in any text → `scheme://` (mqtt's errors may quote the URL). */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi
 
-/** A URL as it may be shown: without user and password. Unparseable text is returned redacted. */
+/**
+ * A URL as it may be shown: without user and password. What is not a URL with a host
+ * (`user:password@host:1883` parses as a scheme `user:`) loses everything before its `@` too.
+ */
 export function withoutCredentials(url: string): string {
+  let out = url
   try {
     const parsed = new URL(url)
     parsed.username = ''
     parsed.password = ''
-    return parsed.toString()
+    out = parsed.toString()
   } catch {
-    return url.replace(USERINFO, '$1')
+    // Not a URL: the rule below still applies.
   }
+  return out.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1')
 }
 
 /**

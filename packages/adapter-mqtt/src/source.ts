@@ -16,7 +16,13 @@ import type {
 export interface BridgeObservation {
   report: {
     units: readonly {
-      miners: readonly { miner_id: string; decision: MiningDecision; reason: string }[]
+      miners: readonly {
+        miner_id: string
+        decision: MiningDecision
+        reason: string
+        /** Set when the cycle started or stopped the miner: its status after it. */
+        executed: { success: boolean; status_after: MinerStatus | null } | null
+      }[]
     }[]
   }
   units: readonly {

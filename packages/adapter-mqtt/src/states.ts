@@ -54,7 +54,15 @@ export function minerStatusState(status: MinerStatus): DeviceState {
   return { status, [SWITCH_KEY]: switchStateOf(status) }
 }
 
-/** What a cycle planned for a miner: the decision and why (cut to what HA can hold). */
+/**
+ * What a cycle planned for a miner: the decision and why (cut to what HA can hold) and, when
+ * the cycle started or stopped it, the status it left it in (its reading came before that).
+ */
 export function minerPlanState(plan: MinerPlan): DeviceState {
-  return { decision: plan.decision, reason: stateText(plan.reason) }
+  const after = plan.executed?.success ? plan.executed.status_after : null
+  return {
+    decision: plan.decision,
+    reason: stateText(plan.reason),
+    ...(after ? minerStatusState(after) : {}),
+  }
 }

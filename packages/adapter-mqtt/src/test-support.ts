@@ -259,6 +259,8 @@ export function observation(
     status?: MinerStatus
     unpaid?: number
     production?: number
+    /** The cycle started the S9 (its reading, before that, is `status`). */
+    startedNow?: boolean
   } = {},
 ): BridgeObservation {
   const status = values.status ?? 'on'
@@ -271,6 +273,7 @@ export function observation(
               miner_id: MINER_ID,
               decision: 'start_mining',
               reason: 'Rule "Sunny" matched: production 4200 W ≥ 3000 W',
+              executed: values.startedNow ? { success: true, status_after: 'starting' } : null,
             },
           ],
         },
