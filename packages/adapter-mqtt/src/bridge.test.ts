@@ -397,6 +397,28 @@ describe('createMqttBridge against a real broker', () => {
     expect(setup.bridge.stats().pending).toBe(0)
   })
 
+  it('re-sends the configs of a renamed device, at the change or at the next cycle', async () => {
+    const mqtt = await broker()
+    const recording = await recorder(mqtt.url)
+    const setup = bridgeOn(mqtt.url)
+    const client = await startConnected(setup)
+    await configsSeen(recording, CONFIG_COUNT)
+    const publish = vi.spyOn(client, 'publish')
+    setup.site.emitCycle(observation())
+    const configsSent = () => publish.mock.calls.filter(([topic]) => topic.endsWith('/config'))
+    expect(configsSent()).toEqual([]) // nothing changed: nothing announced again
+
+    const s9 = setup.site.entities.miners.find((miner) => miner.id === MINER_ID)
+    if (s9) s9.name = 'Shed S9'
+    setup.site.emitCycle(observation()) // as a CLI rename is seen: at the next cycle
+    expect(configsSent()).toHaveLength(6) // the S9's 5 sensors and its switch
+    const power = `homeassistant/sensor/edge_mining_miner_${S9}_power/config`
+    await recording.waitFor(
+      (m) => m.topic === power && JSON.parse(m.payload).device.name === 'Shed S9',
+      'renamed',
+    )
+  })
+
   it('clears at start retained configs of ours whose entity is gone, and only those', async () => {
     const mqtt = await broker()
     const recording = await recorder(mqtt.url)

@@ -120,6 +120,8 @@ export function createMqttBridge(options: MqttBridgeOptions): MqttBridge {
   const deviceStates = new Map<string, DeviceState>()
   /** The state topics of the entities configured, as of the last look at the configuration. */
   let liveStateTopics = new Set<string>()
+  /** What the entities looked like at the last sync. */
+  let lastFingerprint: string | null = null
   const stats = {
     reconnects: 0,
     connect_failures: 0,
@@ -217,6 +219,15 @@ export function createMqttBridge(options: MqttBridgeOptions): MqttBridge {
    * removed ones cleared (empty retained payloads on their configs and state).
    */
   function syncEntities(entities: SiteEntities): void {
+    // Every cycle looks; the configs are rebuilt only when what they show changed (with 100
+    // miners, rebuilding them all was most of the observer's time).
+    const fingerprint = JSON.stringify([
+      entities.trackers.map((tracker) => [tracker.id, tracker.name, tracker.adapter_type]),
+      entities.miners.map((miner) => [miner.id, miner.name, miner.model]),
+      entities.units.map((unit) => [unit.id, unit.name, unit.is_enabled, unit.target_miner_ids]),
+    ])
+    if (fingerprint === lastFingerprint) return
+    lastFingerprint = fingerprint
     const wanted = new Set<string>()
     for (const config of discoveryConfigs(topics, entities, settings)) {
       wanted.add(config.topic)
