@@ -14,6 +14,16 @@ export interface CacheCounters {
   openCooldowns: number
 }
 
+/** What the MQTT bridge counts (`runtime.mqtt.stats()`), as the metrics read it. */
+export interface MqttCounters {
+  connected: boolean
+  reconnects: number
+  connect_failures: number
+  publish_failures: number
+  commands: number
+  command_failures: number
+}
+
 /**
  * The Prometheus metrics (`GET /metrics`, text exposition via prom-client) on a registry of
  * their own — no process-wide default. Pool, miner and energy gauges follow every cycle; labels
@@ -33,6 +43,8 @@ export function createMetrics(options: {
   services: Pick<Services, 'trackers' | 'units' | 'miners'>
   loop: Pick<DecisionLoop, 'onCycle'>
   cacheStats?: () => CacheCounters
+  /** The MQTT bridge's counters; its metrics exist only when it is configured. */
+  mqttStats?: () => MqttCounters
 }): Metrics {
   const registry = new Registry()
   const at = (name: string, help: string, labelNames: readonly string[]) =>
@@ -129,6 +141,54 @@ export function createMetrics(options: {
     'Pool hosts cooling down after a 429 right now',
     (s) => s.openCooldowns,
   )
+
+  // The MQTT bridge counts for itself too; a counter is set to its total at scrape time.
+  const mqttStats = options.mqttStats
+  if (mqttStats) {
+    new Gauge({
+      name: 'edge_mining_mqtt_connected',
+      help: '1 while the MQTT bridge is connected to the broker, else 0',
+      registers: [registry],
+      collect() {
+        this.set(mqttStats().connected ? 1 : 0)
+      },
+    })
+    const mqttCounter = (name: string, help: string, read: (stats: MqttCounters) => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset()
+          this.inc(read(mqttStats()))
+        },
+      })
+    mqttCounter(
+      'edge_mining_mqtt_publish_failures_total',
+      'MQTT updates that did not reach the broker (it was unreachable, or the publish failed)',
+      (s) => s.publish_failures,
+    )
+    mqttCounter(
+      'edge_mining_mqtt_connect_failures_total',
+      'MQTT connection attempts that failed',
+      (s) => s.connect_failures,
+    )
+    mqttCounter(
+      'edge_mining_mqtt_reconnects_total',
+      'MQTT connections made again after a lost connection or failed attempts',
+      (s) => s.reconnects,
+    )
+    mqttCounter(
+      'edge_mining_mqtt_commands_total',
+      'Override commands received from Home Assistant',
+      (s) => s.commands,
+    )
+    mqttCounter(
+      'edge_mining_mqtt_command_failures_total',
+      'Override commands from Home Assistant that could not be carried out',
+      (s) => s.command_failures,
+    )
+  }
 
   const set = (gauge: Gauge, labels: Record<string, string>, value: number | null | undefined) => {
     if (typeof value === 'number' && Number.isFinite(value)) gauge.set(labels, value)

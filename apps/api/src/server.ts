@@ -55,7 +55,14 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   try {
     const runner = options.loop === false ? null : runtime.startLoop()
     const cacheStats = () => runtime.cache.stats()
-    metrics = createMetrics({ services: runtime.services, loop: runtime.loop, cacheStats })
+    // runtime.mqtt connects at the first cycle of the loop just started (when MQTT_URL is set).
+    const mqtt = runtime.mqtt
+    metrics = createMetrics({
+      services: runtime.services,
+      loop: runtime.loop,
+      cacheStats,
+      ...(mqtt ? { mqttStats: () => mqtt.stats() } : {}),
+    })
     app = createApp({
       metrics,
       services: runtime.services,

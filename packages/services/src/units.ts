@@ -80,8 +80,17 @@ export function createUnitService(options: {
   platform: Platform
   events: EventBus
 }): UnitService {
-  const { repositories, policies, platform } = options
+  const { repositories, policies, platform, events } = options
   const units = repositories.units
+  /** Upstream's `config.updated`, which it never sent for units (MQTT follows it). */
+  const published = (unit: OptimizationUnit, action: 'created' | 'updated' | 'removed') => {
+    events.publish('config.updated', {
+      entity_type: 'optimization_unit',
+      entity_id: unit.id,
+      action,
+    })
+    return unit
+  }
 
   function get(id: string): OptimizationUnit {
     const unit = units.get(id)
@@ -204,8 +213,7 @@ export function createUnitService(options: {
         throw problem
       }
     }
-    const saved = units.update(unit)
-    return saved
+    return published(units.update(unit), 'updated')
   }
 
   function merged(stored: OptimizationUnit, body: UnitInput): OptimizationUnit {
@@ -258,22 +266,22 @@ export function createUnitService(options: {
       }
       const unit = merged(blank, body)
       checkReferences(unit)
-      return units.add(unit)
+      return published(units.add(unit), 'created')
     },
     update: (id, input) => change(id, parseInput(UpdateUnitInputSchema, input)),
     remove(id) {
       const unit = get(id)
       units.remove(id)
-      return unit
+      return published(unit, 'removed')
     },
     enable(id) {
       const unit = get(id)
       checkReferences(unit)
       const problem = strictProblem(unit) ?? policyProblem(unit.policy_id ?? '')
       if (problem) throw problem
-      return units.update({ ...unit, is_enabled: true })
+      return published(units.update({ ...unit, is_enabled: true }), 'updated')
     },
-    disable: (id) => units.update({ ...get(id), is_enabled: false }),
+    disable: (id) => published(units.update({ ...get(id), is_enabled: false }), 'updated'),
     setEnergySource: (id, sourceId) =>
       change(id, { energy_source_id: optionalId(sourceId, 'energy_source_id') }),
     setPolicy: (id, policyId) => change(id, { policy_id: optionalId(policyId, 'policy_id') }),
