@@ -75,7 +75,7 @@ async function runDay(variant: Variant) {
     },
     platform,
     // Devices get real seconds, however fast the simulated clock runs.
-    deviceTimeouts: { readMs: 10_000 * SPEED, actionMs: 15_000 * SPEED },
+    deviceTimeouts: { readMs: 10_000 * SPEED, actionMs: 15_000 * SPEED, notifyMs: 15_000 * SPEED },
   })
   try {
     const { services } = runtime

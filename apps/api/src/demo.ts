@@ -146,7 +146,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       env: { ...env, DB_PATH: databasePath, POLICIES_DIR: join(folder, 'policies') },
       platform,
       // Devices get real seconds to answer, however fast the simulated clock runs.
-      deviceTimeouts: { readMs: 10_000 * speed, actionMs: 15_000 * speed },
+      deviceTimeouts: {
+        readMs: 10_000 * speed,
+        actionMs: 15_000 * speed,
+        notifyMs: 15_000 * speed,
+      },
     })
   } catch (error) {
     await stopSimulators()

@@ -43,11 +43,11 @@ export interface OpenRuntimeOptions {
    */
   adapters?: (resources: { cache: Cache }) => AnyAdapterDefinition[]
   /**
-   * How long the loop waits for one device read or command, in the platform's ms. Default
-   * 10 000 for reads and 15 000 for commands; a demo on an accelerated clock scales them so a
-   * device still gets real seconds to answer.
+   * How long the loop waits for one device read, command or notification send, in the
+   * platform's ms. Default 10 000 for reads and 15 000 for commands and sends; a demo on an
+   * accelerated clock scales them so a device or a notifier still gets real seconds to answer.
    */
-  deviceTimeouts?: { readMs?: number; actionMs?: number }
+  deviceTimeouts?: { readMs?: number; actionMs?: number; notifyMs?: number }
 }
 
 /** Everything an app needs, composed once. */
@@ -142,6 +142,9 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
       ...(options.deviceTimeouts?.readMs ? { readTimeoutMs: options.deviceTimeouts.readMs } : {}),
       ...(options.deviceTimeouts?.actionMs
         ? { actionTimeoutMs: options.deviceTimeouts.actionMs }
+        : {}),
+      ...(options.deviceTimeouts?.notifyMs
+        ? { notifyTimeoutMs: options.deviceTimeouts.notifyMs }
         : {}),
     })
     // Every real cycle is kept in the history the dashboard charts.

@@ -154,6 +154,8 @@ export interface DecisionLoopOptions {
   logger: Logger
   readTimeoutMs?: number
   actionTimeoutMs?: number
+  /** How long one notification send may take. Default 15 s. */
+  notifyTimeoutMs?: number
   notificationCooldownMs?: number
   /** Decision-log retention in days (DECISION_LOG_RETENTION_DAYS). Default 30. */
   retentionDays?: number
@@ -200,6 +202,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       ...(options.notificationCooldownMs === undefined
         ? {}
         : { cooldownMs: options.notificationCooldownMs }),
+      ...(options.notifyTimeoutMs === undefined ? {} : { sendTimeoutMs: options.notifyTimeoutMs }),
     })
   const lastReports = new Map<string, UnitCycleReport>()
   const observers = new Set<(observation: CycleObservation) => void>()

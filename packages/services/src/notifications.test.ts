@@ -11,7 +11,7 @@ import { setup, uuidNumber } from './test-support/fakes'
 const T0 = '2026-06-21T10:00:00.000Z'
 const MINUTE = 60_000
 
-function arrange(cooldownMs?: number) {
+function arrange(cooldownMs?: number, extra: { sendTimeoutMs?: number } = {}) {
   const s = setup({ start: T0 })
   const { services, platform, logger } = s
   const notifier = (channel: string) =>
@@ -28,6 +28,7 @@ function arrange(cooldownMs?: number) {
     platform,
     logger,
     ...(cooldownMs === undefined ? {} : { cooldownMs }),
+    ...extra,
   })
   const house = { unit: { id: uuidNumber(100), name: 'House', notifier_ids: [chat.id, pager.id] } }
   const shed = { unit: { id: uuidNumber(101), name: 'Shed', notifier_ids: [chat.id] } }
@@ -186,6 +187,17 @@ describe('notification center', () => {
           `info: Notifier ${a.pager.id} did not deliver 'Miner Started: Rig' yet (attempt ${attempt} of 5): unreachable: notifier: no answer within 15 s — retrying in ${5 * 2 ** (attempt - 1)} s`,
       ),
     )
+  })
+
+  it('sendTimeoutMs sets how long one send may take (an accelerated clock scales it)', async () => {
+    const a = arrange(undefined, { sendTimeoutMs: 900_000 })
+    a.world.channelFaults.set('#pager', 'hang')
+    a.center.always(a.house, a.message('Miner Started: Rig'))
+    await a.platform.advance(NOTIFY_TIMEOUT_MS)
+    expect(a.attempts.filter((attempt) => attempt.startsWith('#pager'))).toHaveLength(1)
+    await a.platform.advance(900_000 - NOTIFY_TIMEOUT_MS)
+    await a.center.settled()
+    expect(a.logger.lines.filter((line) => line.includes('no answer within 900 s'))).toHaveLength(1)
   })
 
   it('429: the whole queue waits retry_after_seconds, across cycles, and then delivers in order', async () => {

@@ -87,6 +87,8 @@ export interface NotificationCenterOptions {
   queueLimit?: number
   /** Default {@link NOTIFY_BACKOFF_MS}. */
   backoffMs?: number
+  /** How long one send may take (platform ms). Default {@link NOTIFY_TIMEOUT_MS}. */
+  sendTimeoutMs?: number
 }
 
 interface Job {
@@ -115,6 +117,7 @@ export function createNotificationCenter(options: NotificationCenterOptions): No
   const maxAttempts = Math.max(1, options.maxAttempts ?? NOTIFY_MAX_ATTEMPTS)
   const queueLimit = Math.max(1, options.queueLimit ?? NOTIFY_QUEUE_LIMIT)
   const backoffMs = options.backoffMs ?? NOTIFY_BACKOFF_MS
+  const sendTimeoutMs = options.sendTimeoutMs ?? NOTIFY_TIMEOUT_MS
   const lastSent = new Map<string, number>()
   const queues = new Map<string, Queue>()
   const waiters = new Set<() => void>()
@@ -219,7 +222,7 @@ export function createNotificationCenter(options: NotificationCenterOptions): No
       let failed: unknown = null
       try {
         const port = instances.get('notifier', queue.notifierId)
-        await withTimeout(platform, port.send(job.notification), NOTIFY_TIMEOUT_MS, 'notifier')
+        await withTimeout(platform, port.send(job.notification), sendTimeoutMs, 'notifier')
       } catch (error) {
         failed = error ?? new Error('notifier failed')
       } finally {
