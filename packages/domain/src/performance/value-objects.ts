@@ -104,8 +104,9 @@ export const MiningPerformanceSnapshotSchema = v.object({
     v.nullable(RatioSchema),
     'Unpaid balance divided by the payout threshold (1 = threshold reached)',
   ),
+  // Optional: snapshots written before it existed (and clients posting a context) leave it out.
   average_hashrate_7d_source: described(
-    v.nullable(v.picklist(['pool', 'history'])),
+    v.optional(v.nullable(v.picklist(['pool', 'history'])), null),
     "Where pool_stats.average_hashrate_7d comes from: the pool, or Edge Mining's own history when the pool gives none (Ocean)",
   ),
 })
