@@ -1,10 +1,10 @@
 import type { DecisionalContext, MinerStatus, MiningDecision } from '@edge-mining/domain'
 import {
   type CompiledPolicy,
-  decidingLeaves,
+  decidingLeavesNegated,
+  decidingSentence,
   evaluatePolicy,
   explain,
-  leafSentence,
   type RuleStateStore,
   type TraceNode,
 } from '@edge-mining/rules'
@@ -140,9 +140,9 @@ function firedBecause(trace: readonly TraceNode[], ruleId: string): string {
   const node = trace.find(
     (candidate): candidate is RuleNode => candidate.kind === 'rule' && candidate.rule.id === ruleId,
   )
-  const leaves = decidingLeaves(node ?? null)
+  const leaves = decidingLeavesNegated(node ?? null)
     .slice(0, 3)
-    .map(leafSentence)
+    .map(decidingSentence)
   return leaves.length > 0 ? ` (${leaves.join('; ')})` : ''
 }
 

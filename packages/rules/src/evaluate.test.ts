@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { compilePolicy, createMemoryRuleStateStore, PolicyCompileError } from './compile'
-import { decideNextAction, decidingLeaves, evaluatePolicy, explain, leafSentence } from './evaluate'
+import {
+  decideNextAction,
+  decidingLeaves,
+  decidingLeavesNegated,
+  decidingSentence,
+  evaluatePolicy,
+  explain,
+  leafSentence,
+} from './evaluate'
 import { parsePolicy } from './parse'
 import { context, policy, rule } from './test-support/helpers'
 import type { Condition } from './types'
@@ -337,6 +345,34 @@ describe('the leaves that decided, in sentences', () => {
     })
     expect(decidingLeaves(cloudy.trace[0] ?? null).map(leafSentence)).toEqual([
       'energy_state.production = 1000 W > 3000',
+    ])
+  })
+
+  it('a leaf under not_ is quoted negated: the reason never states the opposite of the data', () => {
+    const notNearPayout: Condition = {
+      all_of: [
+        sunny,
+        {
+          not_: {
+            field: 'energy_state.battery.state_of_charge',
+            operator: 'gte',
+            value: 98,
+          },
+        },
+      ],
+    }
+    const fired = outcomeOf(notNearPayout, {
+      energy_state: { production: 4000, battery: { state_of_charge: 43 } },
+    })
+    expect(fired.decision).toBe('start_mining')
+    expect(decidingLeavesNegated(fired.trace[0] ?? null).map(decidingSentence)).toEqual([
+      'energy_state.production = 4000 W > 3000',
+      'energy_state.battery.state_of_charge = 43 %, not >= 98',
+    ])
+    // Two negations cancel out.
+    const doubly = outcomeOf({ not_: { not_: sunny } }, { energy_state: { production: 4000 } })
+    expect(decidingLeavesNegated(doubly.trace[0] ?? null).map(decidingSentence)).toEqual([
+      'energy_state.production = 4000 W > 3000',
     ])
   })
 

@@ -356,10 +356,53 @@ type LeafNode = Extract<TraceNode, { kind: 'leaf' }>
 
 /** `energy_state.production = 3400 W > 3000`: one leaf as a person reads it. */
 export function leafSentence(node: LeafNode): string {
+  return leafText(node, false)
+}
+
+/**
+ * A deciding leaf as a reason quotes it. A false leaf that made a condition true through a
+ * `not_` reads `… = 0.43 W, not >= 0.98`, so the reason never states the opposite of the data.
+ */
+export function decidingSentence(leaf: DecidingLeaf): string {
+  return leafText(leaf.node, leaf.negated)
+}
+
+function leafText(node: LeafNode, negated: boolean): string {
   const expected = node.value_ref
     ? `${node.value_ref} (${showValue(node.expected, node.unit)})`
     : showValue(node.expected, null)
-  return `${node.field} = ${showValue(node.actual, node.unit)} ${node.symbol} ${expected}`
+  const actual = `${node.field} = ${showValue(node.actual, node.unit)}`
+  return negated
+    ? `${actual}, not ${node.symbol} ${expected}`
+    : `${actual} ${node.symbol} ${expected}`
+}
+
+/** A leaf that decided a condition, and whether an odd number of `not_` lie above it. */
+export interface DecidingLeaf {
+  node: LeafNode
+  negated: boolean
+}
+
+/** {@link decidingLeaves} with the negations on the way down. */
+export function decidingLeavesNegated(node: TraceNode | null, negated = false): DecidingLeaf[] {
+  if (node === null) return []
+  switch (node.kind) {
+    case 'leaf':
+      return [{ node, negated }]
+    case 'not_':
+      return decidingLeavesNegated(node.child, !negated)
+    case 'all_of':
+    case 'any_of': {
+      const decisive = node.kind === 'all_of' ? 'false' : 'true'
+      const first = node.children.find(
+        (child) => child.kind !== 'rule' && resultOf(child) === decisive,
+      )
+      if (first) return decidingLeavesNegated(first, negated)
+      return node.children.flatMap((child) => decidingLeavesNegated(child, negated))
+    }
+    default:
+      return decidingLeavesNegated(node.condition, negated)
+  }
 }
 
 /**
@@ -368,24 +411,7 @@ export function leafSentence(node: LeafNode): string {
  * reason quotes ("the leaf that decided").
  */
 export function decidingLeaves(node: TraceNode | null): LeafNode[] {
-  if (node === null) return []
-  switch (node.kind) {
-    case 'leaf':
-      return [node]
-    case 'not_':
-      return decidingLeaves(node.child)
-    case 'all_of':
-    case 'any_of': {
-      const decisive = node.kind === 'all_of' ? 'false' : 'true'
-      const first = node.children.find(
-        (child) => child.kind !== 'rule' && resultOf(child) === decisive,
-      )
-      if (first) return decidingLeaves(first)
-      return node.children.flatMap((child) => decidingLeaves(child))
-    }
-    default:
-      return decidingLeaves(node.condition)
-  }
+  return decidingLeavesNegated(node).map((leaf) => leaf.node)
 }
 
 function resultOf(node: TraceNode): Truth | null {

@@ -18,9 +18,12 @@ export {
   type RuleStateStore,
 } from './compile'
 export {
+  type DecidingLeaf,
   type Decision,
   decideNextAction,
   decidingLeaves,
+  decidingLeavesNegated,
+  decidingSentence,
   type EvaluateOptions,
   type EvaluationOutcome,
   evaluatePolicy,
