@@ -479,4 +479,23 @@ describe("data/examples/policies/7f3c2a10-5b4e-4c6d-9e8f-0a1b2c3d4e5f.yaml (the 
     )
     expect(decide(payoutSoon, noon + 480_000).decision).toBe('maintain_state')
   })
+
+  it('a full battery starts a miner on a small surplus, and the deficit rule leaves it on', () => {
+    const store = createMemoryRuleStateStore()
+    const full = {
+      energy_state: surplus(1200, 96),
+      sun: { is_daylight: true },
+      miner: s19,
+      miner_state: { status: 'off' },
+      ...pool(0.5, 30),
+    }
+    expect(decide(full, noon, store).rule?.name).toBe('Full battery')
+    const running = { ...full, miner_state: { status: 'on' } }
+    expect(decide(running, noon + 60_000, store).decision).toBe('maintain_state')
+    expect(decide(running, noon + 600_000, store).decision).toBe('maintain_state')
+    // Once the miner has taken the battery under 90 %, the deficit stops it (after 2 minutes).
+    const drained = { ...running, energy_state: surplus(1200, 88) }
+    expect(decide(drained, noon + 660_000, store).decision).toBe('maintain_state')
+    expect(decide(drained, noon + 780_000, store).rule?.name).toBe('Solar deficit')
+  })
 })
