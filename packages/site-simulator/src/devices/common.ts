@@ -240,14 +240,8 @@ export function createSwitchedLoad(options: {
 }) {
   type State = 'off' | 'idle' | 'on'
   const events: { at: number; state: State }[] = [
-    {
-      // Created on: switched on long enough ago to be at full power.
-      at:
-        options.initial === 'on'
-          ? options.startMs - (options.bootSeconds + options.rampSeconds) * 1000 - 1
-          : Number.NEGATIVE_INFINITY,
-      state: options.initial,
-    },
+    // Created in a state: in it forever (a miner created on has been at full power for days).
+    { at: Number.NEGATIVE_INFINITY, state: options.initial },
   ]
   const seed = channel(options.seed, `device ${seedFromText(options.name)}`)
   const eventAt = (at: number) => {
