@@ -1,7 +1,11 @@
+import { axeOsDefinition } from '@edge-mining/adapter-axeos'
 import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
+import { braiinsOsDefinition } from '@edge-mining/adapter-braiins-os'
 import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
 import { allHomeAssistantDefinitions } from '@edge-mining/adapter-home-assistant'
 import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
+import { shellyDefinition } from '@edge-mining/adapter-shelly'
+import { tasmotaDefinition } from '@edge-mining/adapter-tasmota'
 import type { AnyAdapterDefinition } from '@edge-mining/domain'
 import type { Cache } from '@edge-mining/http-cache'
 
@@ -15,5 +19,10 @@ export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapt
     ...allHomeAssistantDefinitions,
     oceanTrackerDefinition(resources),
     braiinsTrackerDefinition(resources),
+    // Miners and plugs on the LAN (issue 14).
+    braiinsOsDefinition,
+    axeOsDefinition,
+    shellyDefinition,
+    tasmotaDefinition,
   ]
 }
