@@ -50,14 +50,19 @@ export const devicePortField = v.optional(
   ),
 )
 
-/** `request_timeout_seconds` of a device: more than 0, at most 120. */
+/**
+ * `request_timeout_seconds` of a device: more than 0, at most 3600. Seconds of the platform's
+ * clock, so a demo on a clock 60× faster needs 60× the real wait (as Home Assistant's field).
+ */
 export function deviceTimeoutSecondsField(defaultSeconds: number) {
   return v.optional(
     v.pipe(
       v.number((issue) => `must be a number of seconds${got(issue)}`),
       v.gtValue(0, (issue) => `must be more than 0 seconds${got(issue)}`),
-      v.maxValue(120, (issue) => `must be at most 120 seconds${got(issue)}`),
-      v.description('Timeout of each request to the device, in seconds'),
+      v.maxValue(3600, (issue) => `must be at most 3600 seconds${got(issue)}`),
+      v.description(
+        'Timeout of each request to the device, in seconds of the platform clock (scale it on an accelerated clock)',
+      ),
     ),
     defaultSeconds,
   )

@@ -238,5 +238,8 @@ describe('device config fields', () => {
     expect(first({ host: '10.0.0.5', request_timeout_seconds: 0 })).toBe(
       'request_timeout_seconds: must be more than 0 seconds, got 0',
     )
+    expect(first({ host: '10.0.0.5', request_timeout_seconds: 3601 })).toBe(
+      'request_timeout_seconds: must be at most 3600 seconds, got 3601',
+    )
   })
 })
