@@ -3,6 +3,7 @@ import type { Services } from '@edge-mining/services'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
+import { routePath } from 'hono/route'
 import { describeRoute, openAPIRouteHandler } from 'hono-openapi'
 import * as v from 'valibot'
 import { bearerAuth } from './auth'
@@ -11,6 +12,7 @@ import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
 import { logRequest } from './logging'
 import type { LoopControl } from './loop-control'
+import { type CacheCounters, createMetrics, type Metrics } from './metrics'
 import { createEnergySourceRoutes } from './routes/energy-sources'
 import {
   createEnergyAdapterRoutes,
@@ -34,8 +36,13 @@ export interface CreateAppOptions {
   services: Services
   /** The decision loop and how this server runs a cycle now (`POST /evaluate`). */
   loop: LoopControl
-  /** Counters of the pool-data cache, shown by /metrics. Default: none. */
-  cacheStats?: () => Record<string, unknown>
+  /** Counters of the pool-data cache, shown by /metrics and /api/v1/system/stats. Default: none. */
+  cacheStats?: () => CacheCounters
+  /**
+   * The Prometheus metrics `/metrics` serves. Default: `createMetrics` over these services and
+   * loop (the caller that passes its own closes it).
+   */
+  metrics?: Metrics
   /** Default: a consola logger at level info, tag `api`. */
   logger?: ConsolaInstance
   /** When set, every /api/v1 route and /metrics require `Authorization: Bearer <apiToken>`. */
@@ -50,7 +57,7 @@ export interface CreateAppOptions {
   version?: string
 }
 
-const MetricsSchema = v.object({
+const StatsSchema = v.object({
   requests: v.object({
     total: v.number(),
     by_status: v.record(v.string(), v.number()),
@@ -91,6 +98,13 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const startedAt = now()
   const counts = { total: 0, by_status: {} as Record<string, number> }
+  const metrics =
+    options.metrics ??
+    createMetrics({
+      services,
+      loop: options.loop.loop,
+      ...(options.cacheStats ? { cacheStats: options.cacheStats } : {}),
+    })
 
   const app = new Hono<ApiEnv>({ strict: false })
 
@@ -105,6 +119,10 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     const status = c.res.status
     counts.total += 1
     counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
+    // The matched pattern, never the path itself: ids and typos would make labels unbounded.
+    // Only middleware patterns end in '*': no route matched.
+    const pattern = routePath(c, -1)
+    metrics.countRequest(c.req.method, pattern.endsWith('*') ? 'unmatched' : pattern, status)
     logRequest(logger, {
       method: c.req.method,
       path: scrub(c.req.path, secretsOf(c)),
@@ -167,8 +185,26 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     '/metrics',
     describeRoute({
       tags: ['system'],
-      summary: 'Request counts and pool-data cache statistics',
-      responses: { 200: jsonResponse('Counters', MetricsSchema) },
+      summary: 'Prometheus metrics (text exposition format)',
+      responses: {
+        200: {
+          description: 'Pool, miner, energy, decision, cycle, cache and HTTP metrics',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+    }),
+    async (c) =>
+      c.body(await metrics.registry.metrics(), 200, {
+        'content-type': metrics.registry.contentType,
+      }),
+  )
+
+  app.get(
+    '/api/v1/system/stats',
+    describeRoute({
+      tags: ['system'],
+      summary: 'Request counts and pool-data cache statistics (JSON)',
+      responses: { 200: jsonResponse('Counters', StatsSchema) },
     }),
     (c) =>
       c.json({

@@ -8,4 +8,6 @@ export interface LoopControl {
    * database (it holds the scheduler lease).
    */
   runCycle(): Promise<CycleReport | null>
+  /** The wall clock (the runtime's platform), ms. */
+  now(): number
 }

@@ -8,6 +8,7 @@ import {
 } from '@edge-mining/runtime'
 import { type ServerType, serve } from '@hono/node-server'
 import { type App, createApp } from './app'
+import { createMetrics, type Metrics } from './metrics'
 
 export interface StartApiOptions extends OpenRuntimeOptions {
   /** An already open runtime to serve (it is closed with the server). Default: openRuntime(options). */
@@ -50,21 +51,34 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const { config, logger } = runtime
   let server: ServerType
   let app: App
+  let metrics: Metrics | undefined
   try {
     const runner = options.loop === false ? null : runtime.startLoop()
+    const cacheStats = () => runtime.cache.stats()
+    // runtime.mqtt connects at the first cycle of the loop just started (when MQTT_URL is set).
+    const mqtt = runtime.mqtt
+    metrics = createMetrics({
+      services: runtime.services,
+      loop: runtime.loop,
+      cacheStats,
+      ...(mqtt ? { mqttStats: () => mqtt.stats() } : {}),
+    })
     app = createApp({
+      metrics,
       services: runtime.services,
       loop: {
         loop: runtime.loop,
         runCycle: () => (runner ? runner.runNow() : runtime.loop.runCycle()),
+        now: () => runtime.platform.now(),
       },
-      cacheStats: () => ({ ...runtime.cache.stats() }),
+      cacheStats,
       logger,
       apiToken: config.apiToken,
       clock: () => runtime.platform.now(),
     })
     server = await listen(app, config.host, config.port)
   } catch (error) {
+    metrics?.close()
     await runtime.close()
     throw error
   }
@@ -83,7 +97,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     app,
     runtime,
     close() {
-      closing ??= closeServer(server).finally(() => runtime.close())
+      closing ??= closeServer(server).finally(() => {
+        metrics?.close()
+        return runtime.close()
+      })
       return closing
     },
   }

@@ -52,6 +52,7 @@ describe('health and docs', () => {
       expect.arrayContaining([
         'GET /health',
         'GET /metrics',
+        'GET /api/v1/system/stats',
         ...kinds,
         `POST ${t}/{id}/test`,
         `GET ${t}/{id}/stats`,
@@ -467,12 +468,12 @@ describe('request logs and metrics', () => {
     }
   })
 
-  it('GET /metrics counts requests by status and shows the cache statistics', async () => {
+  it('GET /api/v1/system/stats counts requests by status and shows the cache statistics', async () => {
     const { request } = makeApp()
     await request('/health')
     await request(`${TRACKERS}/nope`)
-    const metrics = await (await request('/metrics')).json()
-    expect(metrics.requests).toEqual({ total: 2, by_status: { '200': 1, '422': 1 } })
-    expect(metrics.cache).toHaveProperty('hits')
+    const stats = await (await request('/api/v1/system/stats')).json()
+    expect(stats.requests).toEqual({ total: 2, by_status: { '200': 1, '422': 1 } })
+    expect(stats.cache).toMatchObject({ hits: 0, misses: 0, rateLimited: 0 })
   })
 })

@@ -99,6 +99,9 @@ async function start() {
     },
     logger: logs.logger,
     platform: { ...systemPlatform(), now, setTimeout: virtualTimeout },
+    // Every timer here moves the clock: the loop's schedule and the hourly history prune
+    // would race it past the TTLs and cool-downs under test. These tests are the pool routes'.
+    loop: false,
   })
 }
 

@@ -98,19 +98,48 @@ describe('the policy folder', () => {
   })
 })
 
-describe('hand-written files the API edits (bugs in @edge-mining/services, see the README)', () => {
-  // POST /policies/import {text: "name: Minimal\nstart_rules: [{name: Sun, conditions: {field:
-  // energy_state.production, operator: gt, value: 1}}]\nstop_rules: [...]"} → 201; then
-  // PUT /policies/{id} {name: "x"} (or POST …/rules, PUT/enable/disable/DELETE a rule) → 500
-  // "Expected YAML collection at metadata": policies.ts edit() sets `metadata` to a plain object
-  // with Document.set, then setIn(['metadata','last_modified']) needs a YAML map.
-  it.todo('an imported or hand-written policy without metadata can be edited (500 today)')
-  // The same import: GET /policies/{id} lists the rules with ids derived from the text, but
-  // GET …/rules/{that id}/disable → 404 "Rule … not found": locateRule() reads `id:` from the
-  // file, which has none. importText should write the derived ids into the file.
-  it.todo(
-    'rules of a file without rule ids can be enabled, updated and deleted by the ids it lists',
-  )
+describe('hand-written files the API edits', () => {
+  const MINIMAL = `name: Minimal
+start_rules:
+  - name: Sun
+    conditions: { field: energy_state.production, operator: gt, value: 1 }
+stop_rules:
+  - name: Dusk
+    conditions: { field: energy_state.production, operator: lt, value: 1 }
+`
+
+  it('a policy without metadata can be renamed and given rules', async () => {
+    const { json } = makeApp()
+    const imported = await expectStatus(json, 'POST', `${POLICIES}/import`, 201, { text: MINIMAL })
+    const renamed = await expectStatus(json, 'PUT', `${POLICIES}/${imported.id}`, 200, {
+      name: 'Renamed',
+    })
+    expect(renamed.name).toBe('Renamed')
+    await expectStatus(json, 'POST', `${POLICIES}/${imported.id}/rules?rule_type=start`, 201, {
+      name: 'Noon',
+      conditions: { field: 'timestamp.hour', operator: 'eq', value: 12 },
+    })
+    const after = await expectStatus(json, 'GET', `${POLICIES}/${imported.id}`, 200)
+    expect(after.start_rules.map((rule: Loose) => rule.name)).toEqual(['Sun', 'Noon'])
+  })
+
+  it('rules of a file without rule ids are disabled, updated and deleted by the ids it lists', async () => {
+    const { json } = makeApp()
+    const imported = await expectStatus(json, 'POST', `${POLICIES}/import`, 201, { text: MINIMAL })
+    const [sun] = imported.start_rules
+    const [dusk] = imported.stop_rules
+    const rules = `${POLICIES}/${imported.id}/rules`
+    expect((await expectStatus(json, 'POST', `${rules}/${sun.id}/disable`, 200)).enabled).toBe(
+      false,
+    )
+    expect(
+      (await expectStatus(json, 'PUT', `${rules}/${dusk.id}`, 200, { name: 'Night' })).name,
+    ).toBe('Night')
+    await expectStatus(json, 'DELETE', `${rules}/${sun.id}`, 200)
+    const after = await expectStatus(json, 'GET', `${POLICIES}/${imported.id}`, 200)
+    expect(after.start_rules).toEqual([])
+    expect(after.stop_rules).toMatchObject([{ id: dusk.id, name: 'Night' }])
+  })
 })
 
 describe('policy CRUD', () => {

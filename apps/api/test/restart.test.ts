@@ -12,7 +12,11 @@ function open(env: Record<string, string>, platform = fixedClock('2026-06-20T10:
   const runtime = openRuntime({ env, platform, logger: captureLogs().logger })
   const app = createApp({
     services: runtime.services,
-    loop: { loop: runtime.loop, runCycle: () => runtime.loop.runCycle() },
+    loop: {
+      loop: runtime.loop,
+      runCycle: () => runtime.loop.runCycle(),
+      now: () => runtime.platform.now(),
+    },
     logger: captureLogs().logger,
   })
   const json = async (method: string, path: string, body?: unknown): Promise<LooseResponse> =>

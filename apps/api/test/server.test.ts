@@ -1,8 +1,10 @@
-import { EventEmitter } from 'node:events'
+import { EventEmitter, once } from 'node:events'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openRuntime, type Runtime } from '@edge-mining/runtime'
+import { Aedes } from 'aedes'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { runMain, startApi } from '../src/index'
 import { captureLogs } from './support'
@@ -142,4 +144,66 @@ describe('runMain', () => {
       expect(counter.closed).toBe(1)
     },
   )
+})
+
+describe('startApi with MQTT_URL', () => {
+  it('brings the Home Assistant bridge up with the loop and shows it on /metrics', async () => {
+    const broker = await Aedes.createBroker()
+    const sockets = new Set<Socket>()
+    const mqttServer = createServer((socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      broker.handle(socket)
+    })
+    mqttServer.listen(0, '127.0.0.1')
+    await once(mqttServer, 'listening')
+    onTestFinished(async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => broker.close(() => resolve()))
+      await new Promise<void>((resolve) => mqttServer.close(() => resolve()))
+    })
+    const address = mqttServer.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    // The bridge says `online` from its connect handler: once the broker has it, it is connected.
+    const status = (payload: string) =>
+      new Promise<void>((resolve) => {
+        broker.on('publish', (packet) => {
+          if (packet.topic === 'edge_mining/status' && packet.payload.toString() === payload) {
+            resolve()
+          }
+        })
+      })
+    const online = status('online')
+    const folder = mkdtempSync(join(tmpdir(), 'api-mqtt-'))
+    onTestFinished(() => rmSync(folder, { recursive: true, force: true }))
+    const logs = captureLogs()
+    const api = await startApi({
+      env: {
+        API_PORT: '0',
+        DB_PATH: ':memory:',
+        POLICIES_DIR: folder,
+        MQTT_URL: `mqtt://edge:mqtt-secret-pw@127.0.0.1:${port}`,
+      },
+      logger: logs.logger,
+    })
+    await online
+    const metrics = await (await fetch(`${api.url}/metrics`)).text()
+    expect(metrics).toContain('# TYPE edge_mining_mqtt_connected gauge')
+    expect(metrics).toMatch(/^edge_mining_mqtt_connected 1$/m)
+    expect(metrics).toContain('# TYPE edge_mining_mqtt_publish_failures_total counter')
+    expect(metrics).toMatch(/^edge_mining_mqtt_publish_failures_total 0$/m)
+    const offline = status('offline')
+    await api.close()
+    await offline
+    const everything = JSON.stringify([metrics, logs.entries])
+    expect(everything).toContain(`mqtt://127.0.0.1:${port}`)
+    expect(everything).not.toContain('mqtt-secret-pw')
+  })
+
+  it('shows no MQTT metrics when MQTT is not configured', async () => {
+    const api = await startApi({ runtime: countedRuntime().runtime })
+    const metrics = await (await fetch(`${api.url}/metrics`)).text()
+    await api.close()
+    expect(metrics).not.toContain('edge_mining_mqtt')
+  })
 })

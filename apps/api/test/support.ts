@@ -112,7 +112,11 @@ export function makeApp(
   const { env: _env, platform: _platform, adapters: _adapters, ...appOptions } = options
   const app = createApp({
     services,
-    loop: { loop: runtime.loop, runCycle: () => runtime.loop.runCycle() },
+    loop: {
+      loop: runtime.loop,
+      runCycle: () => runtime.loop.runCycle(),
+      now: () => runtime.platform.now(),
+    },
     cacheStats: () => ({ ...runtime.cache.stats() }),
     logger: logs.logger,
     ...appOptions,

@@ -175,11 +175,28 @@ describe('enable', () => {
     )
   })
 
-  // Enabling checks the policy (400 "Policy 'Empty' cannot run"), but an enabled unit may then be
-  // switched to that same policy: PUT /optimization-units/{id} {policy_id: <empty policy>} or
-  // POST …/policy?policy_id=<empty policy> → 200 and is_enabled stays true. units.ts save()
-  // runs strictProblem() but not policies.check() for enabled units.
-  it.todo('an enabled unit cannot be switched to a policy that fails its check (200 today)')
+  it('an enabled unit cannot be switched to a policy that fails its check', async () => {
+    const { json } = makeApp()
+    const site = await buildSite(json)
+    await expectStatus(json, 'POST', `${UNITS}/${site.unit.id}/enable`, 200)
+    const empty = await expectStatus(json, 'POST', `${V1}/policies`, 201, { name: 'Empty' })
+    await expectRefused(
+      await json('POST', `${UNITS}/${site.unit.id}/policy?policy_id=${empty.id}`),
+      400,
+      "Policy 'Empty'",
+      'no start rule',
+      'disable it',
+    )
+    await expectRefused(
+      await json('PUT', `${UNITS}/${site.unit.id}`, { policy_id: empty.id }),
+      400,
+      "Policy 'Empty'",
+    )
+    const unit = await expectStatus(json, 'GET', `${UNITS}/${site.unit.id}`, 200)
+    expect(unit).toMatchObject({ is_enabled: true, policy_id: site.policy.id })
+    // Other changes to the enabled unit still go through.
+    await expectStatus(json, 'PUT', `${UNITS}/${site.unit.id}`, 200, { name: 'Renamed' })
+  })
 
   it('enable/disable of an unknown unit is 404', async () => {
     const { json } = makeApp()

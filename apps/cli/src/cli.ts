@@ -30,7 +30,7 @@ export function createMain(context: TreeContext): CommandDef<ArgsDef> {
       name: 'edge-mining',
       version: '0.1.0',
       description:
-        'Edge Mining: configure a site (miners, energy, policies, units, pool trackers…), read its pool data and decisional context, check rules. Run without arguments on a terminal for the interactive menu.',
+        'Edge Mining: configure a site (miners, energy, policies, units, pool trackers…), read its pool data and decisional context, run and inspect the decision loop, check rules. Run without arguments on a terminal for the interactive menu.',
     },
     args: {
       debug: { type: 'boolean', description: 'Show stack traces of unexpected errors' },
@@ -38,7 +38,7 @@ export function createMain(context: TreeContext): CommandDef<ArgsDef> {
     subCommands: {
       miners: group(
         'miners',
-        'Miners: configure them, attach controllers, read and start or stop them',
+        'Miners: configure them, attach controllers, read them, start or stop and hold them',
         async () => (await import('./commands/miners')).subCommands,
       ),
       'energy-sources': group(
@@ -55,6 +55,16 @@ export function createMain(context: TreeContext): CommandDef<ArgsDef> {
         'units',
         'Optimization units: a policy deciding for miners from an energy source',
         async () => (await import('./commands/units')).subCommands,
+      ),
+      cycle: group(
+        'cycle',
+        'The decision loop, one cycle at a time: plan (--dry-run) or run a cycle now',
+        async () => (await import('./commands/cycle')).subCommands,
+      ),
+      decisions: group(
+        'decisions',
+        'The decision log: what the loop and manual actions did and why (--follow to watch it)',
+        async () => (await import('./commands/decisions')).subCommands,
       ),
       settings: group(
         'settings',

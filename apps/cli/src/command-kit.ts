@@ -1,4 +1,5 @@
-import type { AdapterRegistry, Services } from '@edge-mining/services'
+import type { LoopRepositories } from '@edge-mining/domain'
+import type { AdapterRegistry, DecisionLoop, Services } from '@edge-mining/services'
 import { type ArgsDef, type CommandDef, defineCommand, type Resolvable } from 'citty'
 import type { Terminal } from './terminal'
 
@@ -7,7 +8,27 @@ export interface CommandData {
   terminal: Terminal
   /** The services over the database, opened on first use (so `--help` never touches it). */
   services(): Promise<Services>
+  /** The decision loop on the same database (opened with the services; never scheduled). */
+  loop(): Promise<LoopAccess>
   now(): number
+  /** For commands that wait (`decisions list --follow`); tests pass fake ones. */
+  timers: Timers
+  /**
+   * Calls `listener` on Ctrl-C (SIGINT) or SIGTERM instead of the default exit, until the
+   * returned function is called. For commands that run until stopped.
+   */
+  onInterrupt(listener: () => void): () => void
+}
+
+export interface LoopAccess {
+  loop: DecisionLoop
+  /** Overrides, the decision log, the scheduler lease… */
+  repositories: LoopRepositories
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
 }
 
 /** What the command tree is built with (help texts and flags generated from the adapters). */

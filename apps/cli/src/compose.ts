@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import type { LoopRepositories } from '@edge-mining/domain'
 import {
   type ConsolaInstance,
   LOG_LEVEL_NAMES,
@@ -6,12 +7,19 @@ import {
   type OpenRuntimeOptions,
   openRuntime,
 } from '@edge-mining/runtime'
-import type { AdapterRegistry, Services } from '@edge-mining/services'
+import type { AdapterRegistry, DecisionLoop, Services } from '@edge-mining/services'
 import { createConsola, LogLevels, type LogObject } from 'consola/core'
 
 /** What commands work with: the services over the shared database, and how to let go of it. */
 export interface CliRuntime {
   services: Services
+  /**
+   * The decision loop, composed as the server composes it, for one-off cycles, overrides and
+   * the decision log. Its schedule is never started here (`startLoop()` is the server's).
+   */
+  loop: DecisionLoop
+  /** What the loop persists: overrides, the decision log, the scheduler lease… */
+  loopRepositories: LoopRepositories
   /** Closes live adapters and the database. */
   close(): Promise<void>
 }
@@ -64,7 +72,12 @@ export function openCliRuntime(options: ComposeOptions): CliRuntime {
     ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
   })
-  return { services: runtime.services, close: () => runtime.close() }
+  return {
+    services: runtime.services,
+    loop: runtime.loop,
+    loopRepositories: runtime.loopRepositories,
+    close: () => runtime.close(),
+  }
 }
 
 /**

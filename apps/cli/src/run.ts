@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { AdapterRegistry } from '@edge-mining/services'
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from 'citty'
 import { createMain } from './cli'
-import { type CommandData, VARIADIC } from './command-kit'
+import { type CommandData, type Timers, VARIADIC } from './command-kit'
 import type { CliRuntime } from './compose'
 import { CliError, describeError, EXIT, exitCodeOf, isUnexpected, UsageError } from './errors'
 import { PromptClosedError } from './prompt'
@@ -19,6 +19,27 @@ export interface RunOptions {
   describeAdapters?: () => AdapterRegistry | Promise<AdapterRegistry>
   /** Clock in ms. Default: Date.now. */
   now?: () => number
+  /** Timers of waiting commands (`decisions list --follow`). Default: the globals. */
+  timers?: Timers
+  /**
+   * How a command that runs until stopped hears Ctrl-C. Default: SIGINT and SIGTERM of this
+   * process (only while such a command listens; otherwise they end the process as usual).
+   */
+  onInterrupt?: (listener: () => void) => () => void
+}
+
+const SYSTEM_TIMERS: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+function processInterrupts(listener: () => void): () => void {
+  process.on('SIGINT', listener)
+  process.on('SIGTERM', listener)
+  return () => {
+    process.off('SIGINT', listener)
+    process.off('SIGTERM', listener)
+  }
 }
 
 type AnyCommand = CommandDef<ArgsDef>
@@ -104,14 +125,22 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   const { terminal } = options
   const debug = argv.includes('--debug')
   const tokens = argv.filter((token) => token !== '--debug')
-  let runtime: CliRuntime | undefined
+  // One runtime per run, however many parts of a command ask for it at once.
+  let opening: Promise<CliRuntime> | undefined
+  const opened = () => {
+    opening ??= Promise.resolve().then(() => options.openRuntime())
+    return opening
+  }
   const data: CommandData = {
     terminal,
-    services: async () => {
-      runtime ??= await options.openRuntime()
-      return runtime.services
+    services: async () => (await opened()).services,
+    loop: async () => {
+      const { loop, loopRepositories } = await opened()
+      return { loop, repositories: loopRepositories }
     },
     now: options.now ?? Date.now,
+    timers: options.timers ?? SYSTEM_TIMERS,
+    onInterrupt: options.onInterrupt ?? processInterrupts,
   }
   const help = tokens.some(isHelp)
   const main = createMain({
@@ -153,6 +182,7 @@ export async function runCli(argv: readonly string[], options: RunOptions): Prom
   } catch (error) {
     return report(error, current, terminal, debug)
   } finally {
+    const runtime = await opening?.catch(() => undefined)
     await runtime?.close()
   }
 }

@@ -12,10 +12,13 @@ import {
 } from '@edge-mining/domain'
 import {
   createAdapterRegistry,
+  createDecisionLoop,
+  createMemoryLoopRepositories,
   createMemoryRepositories,
   createServices,
 } from '@edge-mining/services'
 import * as v from 'valibot'
+import type { Timers } from '../src/command-kit'
 import { runCli } from '../src/run'
 import { createTerminal } from '../src/terminal'
 import type { Run } from './helpers'
@@ -198,10 +201,13 @@ export const FAKE_ADAPTERS: AnyAdapterDefinition[] = [
  */
 export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) {
   const repositories = createMemoryRepositories()
+  const loopRepositories = createMemoryLoopRepositories()
   const registry = createAdapterRegistry(definitions)
   const folder = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'edge-mining-cli-memory-'))
   return {
     repositories,
+    /** The loop's state (overrides, decision log, lease), kept across runs as the database keeps it. */
+    loopRepositories,
     /** Writes a file (in a fresh temporary folder) for a command to read. */
     write(name: string, text: string): string {
       const path = nodePath.join(folder, name)
@@ -214,7 +220,15 @@ export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) 
      */
     async run(
       args: string[],
-      options: { input?: string; tty?: boolean; typed?: string[] } = {},
+      options: {
+        input?: string
+        tty?: boolean
+        typed?: string[]
+        timers?: Timers
+        onInterrupt?: (listener: () => void) => () => void
+        /** Sees stdout as it is written (a command that runs until stopped). */
+        onStdout?: (text: string) => void
+      } = {},
     ): Promise<Run> {
       const stdin = Object.assign(new PassThrough(), {
         isTTY: options.tty === true,
@@ -227,6 +241,7 @@ export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) 
       const typed = [...(options.typed ?? [])]
       stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString('utf8')
+        options.onStdout?.(out)
         const next = out.endsWith(': ') ? typed.shift() : undefined
         if (next !== undefined) setImmediate(() => stdin.write(`${next}\r`))
       })
@@ -238,14 +253,39 @@ export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) 
       const code = await runCli(args, {
         terminal,
         openRuntime: () => {
+          const platform = systemPlatform()
           const services = createServices({
             repositories,
             registry,
-            platform: systemPlatform(),
+            platform,
             logger: silentLogger,
           })
-          return { services, close: () => services.close() }
+          // A fresh loop per run, as each CLI process composes its own, over the shared state.
+          const loop = createDecisionLoop({
+            units: services.units,
+            energySources: repositories.energySources,
+            miners: services.miners,
+            policies: services.policies,
+            trackers: services.trackers,
+            context: services.context,
+            events: services.events,
+            instances: services.instances,
+            repositories: loopRepositories,
+            platform,
+            logger: silentLogger,
+          })
+          return {
+            services,
+            loop,
+            loopRepositories,
+            close: async () => {
+              await loop.notifications.drain()
+              await services.close()
+            },
+          }
         },
+        ...(options.timers ? { timers: options.timers } : {}),
+        ...(options.onInterrupt ? { onInterrupt: options.onInterrupt } : {}),
       })
       if (options.input === undefined) stdin.end()
       return { code, stdout: out, stderr: err }

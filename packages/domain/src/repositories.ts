@@ -188,6 +188,67 @@ export interface SchedulerLeaseRepository {
   current(nowMs: number): { holder: string; expires_at: number } | null
 }
 
+// ─── History (charts, Prometheus-less trends, what the pool does not give) ────────────
+
+/** One reading of one series at one instant (epoch ms). */
+export interface HistoryPoint {
+  series: string
+  at: number
+  value: number
+}
+
+/**
+ * How long each resolution is kept: every reading for 24 h, 1-minute averages for 7 days,
+ * 15-minute averages for 90 days. Points are averaged into every tier as they are written, so
+ * no background job has to aggregate; pruning only deletes what is past a tier's retention.
+ */
+export const HISTORY_TIERS = [
+  { tier: 0, bucketMs: 0, retentionMs: 86_400_000 },
+  { tier: 1, bucketMs: 60_000, retentionMs: 7 * 86_400_000 },
+  { tier: 2, bucketMs: 900_000, retentionMs: 90 * 86_400_000 },
+] as const
+
+/**
+ * The tier to answer from: among those that still hold `from`, the coarsest whose buckets are
+ * no wider than the step (fewest rows to read); the finest of them when the step is narrower
+ * than all; the coarsest tier when `from` is older than every retention.
+ */
+export function historyTierFor(from: number, now: number, stepMs: number): number {
+  const holding = HISTORY_TIERS.filter(({ retentionMs }) => from >= now - retentionMs)
+  if (holding.length === 0) return HISTORY_TIERS[HISTORY_TIERS.length - 1]?.tier ?? 0
+  const fitting = holding.filter(({ bucketMs }) => bucketMs <= stepMs)
+  return (fitting.at(-1) ?? holding[0])?.tier ?? 0
+}
+
+export interface HistoryQuery {
+  series: readonly string[]
+  /** Epoch ms, inclusive. */
+  from: number
+  /** Epoch ms, exclusive. */
+  to: number
+  /** Width of the answered buckets in ms (each point is the average of its bucket). */
+  stepMs: number
+  /** Now, to choose the finest tier that still covers `from`. */
+  now: number
+}
+
+export interface HistorySeries {
+  series: string
+  /** `[bucket start ms, average]`, oldest first; buckets without data are absent. */
+  points: [number, number][]
+}
+
+export interface HistoryRepository {
+  record(points: readonly HistoryPoint[]): void
+  query(query: HistoryQuery): HistorySeries[]
+  /** A series' average over [from, to) from the 1-minute tier, and how much of it is covered. */
+  average(series: string, from: number, to: number): { value: number; covered_ms: number } | null
+  /** Deletes at most `limit` rows past their tier's retention; answers how many. */
+  prune(now: number, limit?: number): number
+  /** Rows and distinct series stored. */
+  stats(): { rows: number; series: number }
+}
+
 /** The loop's own persistence (`runtime` injects `storage`'s). */
 export interface LoopRepositories {
   ruleState: RuleStateRepository
@@ -195,4 +256,5 @@ export interface LoopRepositories {
   minerRuntime: MinerRuntimeRepository
   decisions: DecisionLogRepository
   lease: SchedulerLeaseRepository
+  history: HistoryRepository
 }

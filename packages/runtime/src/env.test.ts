@@ -11,6 +11,7 @@ describe('parseEnv', () => {
       apiToken: undefined,
       logLevel: 'info',
       decisionLogRetentionDays: 30,
+      mqtt: null,
     })
   })
 
@@ -33,6 +34,7 @@ describe('parseEnv', () => {
       apiToken: 's3cret',
       logLevel: 'debug',
       decisionLogRetentionDays: 7,
+      mqtt: null,
     })
     expect(parseEnv({ API_PORT: '', API_TOKEN: '   ' })).toMatchObject({
       port: 8001,
@@ -56,6 +58,63 @@ describe('parseEnv', () => {
   it('DECISION_LOG_RETENTION_DAYS names the variable and the value', () => {
     expect(() => parseEnv({ DECISION_LOG_RETENTION_DAYS: 'forever' })).toThrow(
       'DECISION_LOG_RETENTION_DAYS: expected a whole number from 1 to 3650, got "forever"',
+    )
+  })
+})
+
+describe('parseEnv: MQTT', () => {
+  it('is off without MQTT_URL, whatever else is set', () => {
+    expect(parseEnv({ MQTT_USERNAME: 'edge', MQTT_PASSWORD: 'pw' }).mqtt).toBeNull()
+    expect(parseEnv({ MQTT_URL: '  ' }).mqtt).toBeNull()
+  })
+
+  it('reads the broker, the credentials and the topics, with their defaults', () => {
+    expect(parseEnv({ MQTT_URL: 'mqtt://homeassistant.local:1883' }).mqtt).toEqual({
+      url: 'mqtt://homeassistant.local:1883',
+      username: undefined,
+      password: undefined,
+      discoveryPrefix: 'homeassistant',
+      baseTopic: 'edge_mining',
+    })
+    expect(
+      parseEnv({
+        MQTT_URL: ' mqtts://broker.lan:8883 ',
+        MQTT_USERNAME: ' edge ',
+        MQTT_PASSWORD: ' spaces kept ',
+        MQTT_DISCOVERY_PREFIX: 'ha',
+        MQTT_BASE_TOPIC: 'sites/cabin',
+      }).mqtt,
+    ).toEqual({
+      url: 'mqtts://broker.lan:8883',
+      username: 'edge',
+      password: ' spaces kept ',
+      discoveryPrefix: 'ha',
+      baseTopic: 'sites/cabin',
+    })
+  })
+
+  it('a bad MQTT_URL names the variable and the value, without its password', () => {
+    expect(() => parseEnv({ MQTT_URL: 'http://edge:hunter22@broker.lan' })).toThrow(
+      'MQTT_URL: expected a URL starting mqtt://, mqtts://, ws://, wss://, got "http://broker.lan/"',
+    )
+    let message = ''
+    try {
+      parseEnv({ MQTT_URL: 'edge:hunter22@broker.lan:1883' })
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnvironmentError)
+      expect((error as EnvironmentError).variable).toBe('MQTT_URL')
+      message = String(error)
+    }
+    expect(message).toMatch(/^EnvironmentError: MQTT_URL: expected a URL/)
+    expect(message).not.toContain('hunter22')
+  })
+
+  it('a bad topic names the variable; MQTT_PASSWORD is never echoed', () => {
+    expect(() => parseEnv({ MQTT_URL: 'mqtt://b', MQTT_BASE_TOPIC: 'edge/#' })).toThrow(
+      'MQTT_BASE_TOPIC: expected a topic without the wildcards + and #, got "edge/#"',
+    )
+    expect(() => parseEnv({ MQTT_URL: 'mqtt://b', MQTT_DISCOVERY_PREFIX: 'ha/' })).toThrow(
+      /^MQTT_DISCOVERY_PREFIX: expected a topic without empty levels/,
     )
   })
 })

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_BASE_TOPIC,
+  DEFAULT_DISCOVERY_PREFIX,
+  mqttUrlProblem,
+  topicProblem,
+  withoutCredentials,
+} from '@edge-mining/adapter-mqtt'
 import { describeValue } from '@edge-mining/domain'
 import * as v from 'valibot'
 
@@ -32,6 +39,15 @@ const wholeNumber = (minimum: number, maximum: number) =>
     v.maxValue(maximum, `expected a whole number from ${minimum} to ${maximum}`),
   )
 
+const mqttTopic = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check(
+    (topic) => topicProblem(topic) === null,
+    (issue) => topicProblem(String(issue.input)) ?? 'expected a topic',
+  ),
+)
+
 /** The environment every app reads (DESIGN.md). Blank variables count as unset. */
 export const EnvSchema = v.object({
   API_HOST: v.optional(nonBlank, DEFAULT_API_HOST),
@@ -52,10 +68,38 @@ export const EnvSchema = v.object({
     wholeNumber(1, 3650),
     String(DEFAULT_DECISION_LOG_RETENTION_DAYS),
   ),
+  /** The broker Home Assistant uses; unset, MQTT is off. */
+  MQTT_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (url) => mqttUrlProblem(url) === null,
+        (issue) => mqttUrlProblem(String(issue.input)) ?? 'expected a broker URL',
+      ),
+    ),
+  ),
+  MQTT_USERNAME: v.optional(v.pipe(v.string(), v.trim())),
+  MQTT_PASSWORD: v.optional(v.string()),
+  MQTT_DISCOVERY_PREFIX: v.optional(mqttTopic, DEFAULT_DISCOVERY_PREFIX),
+  MQTT_BASE_TOPIC: v.optional(mqttTopic, DEFAULT_BASE_TOPIC),
 })
 
 /** Variables whose values are secrets: never echoed in an error. */
-const SECRET_VARIABLES = new Set(['API_TOKEN'])
+const SECRET_VARIABLES = new Set(['API_TOKEN', 'MQTT_PASSWORD'])
+/** Variables whose values may hold a secret: shown only once it is taken out. */
+const SHOWN_WITHOUT_SECRETS: Record<string, (value: string) => string> = {
+  MQTT_URL: withoutCredentials,
+}
+
+/** Where the MQTT bridge connects (MQTT_*); the password is write-only: never shown. */
+export interface MqttConfig {
+  url: string
+  username: string | undefined
+  password: string | undefined
+  discoveryPrefix: string
+  baseTopic: string
+}
 
 export interface RuntimeConfig {
   host: string
@@ -65,6 +109,8 @@ export interface RuntimeConfig {
   apiToken: string | undefined
   logLevel: LogLevelName
   decisionLogRetentionDays: number
+  /** Null unless MQTT_URL is set. */
+  mqtt: MqttConfig | null
 }
 
 /** The environment is unusable; the message names the variable and its value. */
@@ -89,7 +135,11 @@ export function parseEnv(env: Record<string, string | undefined>): RuntimeConfig
   if (!result.success) {
     const [issue] = result.issues
     const variable = v.getDotPath(issue) ?? 'environment'
-    const shown = SECRET_VARIABLES.has(variable) ? '' : `, got ${describeValue(present[variable])}`
+    const value = present[variable]
+    const display = SHOWN_WITHOUT_SECRETS[variable]
+    const shown = SECRET_VARIABLES.has(variable)
+      ? ''
+      : `, got ${describeValue(display && value !== undefined ? display(value) : value)}`
     throw new EnvironmentError(variable, `${variable}: ${issue.message}${shown}`)
   }
   const out = result.output
@@ -101,6 +151,15 @@ export function parseEnv(env: Record<string, string | undefined>): RuntimeConfig
     apiToken: out.API_TOKEN || undefined,
     logLevel: out.LOG_LEVEL,
     decisionLogRetentionDays: out.DECISION_LOG_RETENTION_DAYS,
+    mqtt: out.MQTT_URL
+      ? {
+          url: out.MQTT_URL,
+          username: out.MQTT_USERNAME || undefined,
+          password: out.MQTT_PASSWORD || undefined,
+          discoveryPrefix: out.MQTT_DISCOVERY_PREFIX,
+          baseTopic: out.MQTT_BASE_TOPIC,
+        }
+      : null,
   }
 }
 

@@ -122,12 +122,12 @@ describe('startLoopRunner: one scheduler per database', () => {
     await moveTo(0)
     await moveTo(20) // A renews the lease at every fire: 0, 5, 10, 15, 20
     expect(cycles).toEqual({ a: 5, b: 0 })
-    // A hangs or is killed: its timers never fire again. Its lease (30 s: three 5 s intervals,
-    // at least 30 s) was last renewed at T0 + 20 s.
-    await moveTo(45, b.clock)
+    // A hangs or is killed: its timers never fire again. Its lease (60 s: three 5 s intervals,
+    // at least 60 s) was last renewed at T0 + 20 s, so it runs out at T0 + 80 s.
+    await moveTo(75, b.clock)
     expect(second.isLeader()).toBe(false)
     expect(cycles.b).toBe(0)
-    await moveTo(50, b.clock)
+    await moveTo(80, b.clock)
     expect(second.isLeader()).toBe(true)
     expect(cycles).toEqual({ a: 5, b: 1 })
     // The dead one, closed at last, gives up no lease it no longer holds.
@@ -136,7 +136,7 @@ describe('startLoopRunner: one scheduler per database', () => {
     expect(b.runtime.loopRepositories.lease.current(b.clock.now())?.holder).toBe(
       second.stats().holder,
     )
-    await moveTo(55, b.clock)
+    await moveTo(85, b.clock)
     expect(cycles.b).toBe(2)
   })
 

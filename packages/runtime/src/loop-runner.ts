@@ -1,7 +1,12 @@
 import { hostname } from 'node:os'
 import type { Logger, Platform, SchedulerLeaseRepository } from '@edge-mining/domain'
 import { createScheduler, type SchedulerStats } from '@edge-mining/scheduler'
-import type { CycleReport, DecisionLoop, SettingsService } from '@edge-mining/services'
+import type {
+  CycleReport,
+  DecisionLoop,
+  HistoryService,
+  SettingsService,
+} from '@edge-mining/services'
 
 /** How often the decision log is pruned past its retention. */
 const PRUNE_EVERY_MS = 3_600_000
@@ -20,12 +25,15 @@ export interface LoopRunner {
  * Starts the decision loop's schedule (the API server does; the CLI never does). A lease row in
  * the database keeps it to one scheduler per database: a second server on the same file serves
  * the API but runs no cycle, and takes over when the first stops (it releases the lease) or
- * dies (the lease expires after three intervals, at least 30 s). The interval comes from the
+ * dies (the lease expires after three intervals, at least 60 s: longer than the slowest cycle,
+ * a read, a command and a re-read). The interval comes from the
  * settings and is re-read at every fire, so a change applies without a restart.
  */
 export function startLoopRunner(options: {
   loop: DecisionLoop
   settings: SettingsService
+  /** Pruned with the decision log, in the background. Default: none. */
+  history?: HistoryService | null
   lease: SchedulerLeaseRepository
   platform: Platform
   logger: Logger
@@ -35,7 +43,7 @@ export function startLoopRunner(options: {
   // platform's ids need not differ in their first characters.
   const holder = `${hostname()}:${process.pid}:${platform.randomUUID()}`
   const intervalMs = () => settings.get().scheduler_interval_seconds * 1000
-  const ttlMs = () => Math.max(30_000, 3 * intervalMs())
+  const ttlMs = () => Math.max(60_000, 3 * intervalMs())
   let leader = false
   let lastPrune = Number.NEGATIVE_INFINITY
   let lastInterval = intervalMs()
@@ -62,6 +70,15 @@ export function startLoopRunner(options: {
       lastPrune = platform.now()
       const pruned = loop.prune()
       if (pruned > 0) logger.info(`Decision log: ${pruned} entries past their retention pruned`)
+      // In batches, yielding in between; the cycle does not wait for it.
+      void options.history
+        ?.prune()
+        .then(
+          (rows) => rows > 0 && logger.info(`History: ${rows} rows past their retention pruned`),
+        )
+        .catch((error: unknown) =>
+          logger.warn(`History pruning failed: ${error instanceof Error ? error.message : error}`),
+        )
     }
     return report
   }

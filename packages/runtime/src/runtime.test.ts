@@ -55,7 +55,13 @@ describe('openRuntime', () => {
       'dummy_solar',
       'home_assistant_api',
     ])
-    expect(registry.forKind('notifier').types()).toEqual(['dummy', 'home_assistant_notify'])
+    expect(registry.forKind('notifier').types()).toEqual([
+      'dummy',
+      'home_assistant_notify',
+      'telegram',
+      'ntfy',
+      'webhook',
+    ])
     expect(registry.forKind('external_service').types()).toEqual(['home_assistant_api'])
   })
 

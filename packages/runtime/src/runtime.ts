@@ -1,3 +1,4 @@
+import type { MqttBridge } from '@edge-mining/adapter-mqtt'
 import {
   type AnyAdapterDefinition,
   type LoopRepositories,
@@ -25,6 +26,7 @@ import { shippedAdapterDefinitions } from './adapters'
 import { EnvironmentError, parseEnv, type RuntimeConfig } from './env'
 import { type ConsolaInstance, createLogger } from './logger'
 import { type LoopRunner, startLoopRunner } from './loop-runner'
+import { createSiteMqtt } from './mqtt'
 
 export interface OpenRuntimeOptions {
   /** Environment variables (DB_PATH, POLICIES_DIR, LOG_LEVEL, API_*…). Default: process.env. */
@@ -63,9 +65,16 @@ export interface Runtime {
   loop: DecisionLoop
   /**
    * Starts the loop's schedule (the API server does; the CLI never does), kept to one per
-   * database by a lease. Stopped by `close()`.
+   * database by a lease. Stopped by `close()`. With MQTT_URL set it also brings up `mqtt`.
    */
   startLoop(): LoopRunner
+  /**
+   * The Home Assistant bridge (MQTT_URL), null when MQTT is not configured. It connects at the
+   * first cycle the loop started by `startLoop()` runs here — never in a process that only
+   * opens the runtime (the CLI) or serves the API while another runs the loop. Stopped by
+   * `close()`.
+   */
+  mqtt: MqttBridge | null
   /** Absolute path of the database file. */
   databasePath: string
   /** Closes live adapters and the database. Idempotent. */
@@ -108,8 +117,14 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
     })
     const definitions = (options.adapters ?? shippedAdapterDefinitions)({ cache })
     const registry = createAdapterRegistry(definitions)
-    const services = createServices({ repositories, registry, platform, logger })
     const loopRepositories = createLoopRepositories(connection)
+    const services = createServices({
+      repositories,
+      registry,
+      platform,
+      logger,
+      history: loopRepositories.history,
+    })
     const loop = createDecisionLoop({
       units: services.units,
       energySources: repositories.energySources,
@@ -129,8 +144,22 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
         ? { actionTimeoutMs: options.deviceTimeouts.actionMs }
         : {}),
     })
+    // Every real cycle is kept in the history the dashboard charts.
+    const history = services.history
+    if (history) loop.onCycle((observation) => history.record(observation))
     let runner: LoopRunner | undefined
     let closing: Promise<void> | undefined
+    const siteMqtt = config.mqtt
+      ? createSiteMqtt({
+          config: config.mqtt,
+          services,
+          loop,
+          platform,
+          logger,
+          isLeader: () => runner?.isLeader() ?? false,
+        })
+      : null
+    let mqttFollowsLoop = false
     return {
       config,
       platform,
@@ -146,10 +175,15 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
         const started = startLoopRunner({
           loop,
           settings: services.settings,
+          history: services.history,
           lease: loopRepositories.lease,
           platform,
           logger,
         })
+        if (siteMqtt && !mqttFollowsLoop) {
+          mqttFollowsLoop = true
+          loop.onCycle((observation) => siteMqtt.relay(observation))
+        }
         // A runner stopped by its owner is forgotten, so the next startLoop() starts a new one.
         const current: LoopRunner = {
           ...started,
@@ -161,11 +195,13 @@ export function openRuntime(options: OpenRuntimeOptions = {}): Runtime {
         runner = current
         return current
       },
+      mqtt: siteMqtt?.bridge ?? null,
       databasePath: connection.path,
       close() {
         closing ??= (async () => {
           await runner?.stop()
-          await loop.notifications.drain()
+          await siteMqtt?.stop()
+          await loop.notifications.close()
           await services.close()
         })().finally(() => connection.close())
         return closing

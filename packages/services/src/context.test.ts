@@ -304,6 +304,27 @@ describe('context builder: parts missing or failing', () => {
     ])
   })
 
+  it('a reading outside the schema is that part unreadable and named, never a crash (T22)', async () => {
+    const { services, unit, world } = arrange()
+    const good = energyReading(NOON_ROME)
+    world.energy.set('home', { ...good, production: Number.NaN })
+    const context = await services.context.unitContext(unit.id)
+    expect(context.energy_state).toBeNull()
+    expect(context.errors).toEqual([
+      {
+        part: 'energy_state',
+        code: 'bad_response',
+        message: expect.stringMatching(/^The energy monitor answered .*: production: /),
+      },
+    ])
+    expect(context.miner_state?.status).toBe('on')
+    // A negative production (some inverters' night reading) is a reading, not an error.
+    world.energy.set('home', { ...good, production: -12 })
+    const night = await services.context.unitContext(unit.id)
+    expect(night.errors).toEqual([])
+    expect(night.energy_state?.production).toBe(-12)
+  })
+
   it('a monitor that never answers times out on the fake clock', async () => {
     const { services, unit, world, platform } = arrange()
     world.energy.set('home', hang)

@@ -5,8 +5,10 @@ import {
   type EnergyMonitorPort,
   type EnergySource,
   type EnergyStateSnapshot,
+  EnergyStateSnapshotSchema,
   EntityNotFoundError,
   type ForecastSnapshot,
+  ForecastSnapshotSchema,
   forecastContext,
   isEdgeMiningError,
   type MinerEntity,
@@ -18,6 +20,7 @@ import {
   type Sun,
   type SystemSettings,
 } from '@edge-mining/domain'
+import * as v from 'valibot'
 import { messageOf, withTimeout } from './common'
 import type { AdapterInstances } from './instances'
 import type { MinerService } from './miners'
@@ -152,6 +155,28 @@ export function createContextBuilder(options: {
         message: `Energy source ${unit.energy_source_id} not found`,
       })
     }
+    /**
+     * What an adapter answered, held to the domain's schema (upstream validated only at the API
+     * edge, so one odd sensor value made the context a 500, trap T22): an answer outside it is
+     * that part unreadable, named, never a crash.
+     */
+    const checked = <TSchema extends v.GenericSchema>(
+      schema: TSchema,
+      value: unknown,
+      part: ContextError['part'],
+      who: string,
+    ): v.InferOutput<TSchema> | null => {
+      const result = v.safeParse(schema, value)
+      if (result.success) return result.output
+      const [issue] = result.issues
+      const path = v.getDotPath(issue) ?? '(the whole reading)'
+      errors.push({
+        part,
+        code: 'bad_response',
+        message: `${who} answered a reading outside the schema: ${path}: ${issue.message}`,
+      })
+      return null
+    }
     const timed = <T>(work: () => Promise<T>, what: string) =>
       withTimeout(platform, Promise.resolve().then(work), timeoutMs, what)
 
@@ -185,8 +210,9 @@ export function createContextBuilder(options: {
             code: 'no_data',
             message: 'The energy monitor has no reading',
           })
+          return null
         }
-        return state
+        return checked(EnergyStateSnapshotSchema, state, 'energy_state', 'The energy monitor')
       } catch (error) {
         errors.push(errorOf('energy_state', error))
         return null
@@ -196,10 +222,13 @@ export function createContextBuilder(options: {
       if (!source || source.forecast_provider_id === null) return null
       const providerId = source.forecast_provider_id
       try {
-        return await timed(
+        const forecast = await timed(
           () =>
             instances.get('forecast_provider', providerId, { energySource: source }).getForecast(),
           `Forecast provider of '${source.name}'`,
+        )
+        return (
+          forecast && checked(ForecastSnapshotSchema, forecast, 'forecast', 'The forecast provider')
         )
       } catch (error) {
         errors.push(errorOf('forecast', error))

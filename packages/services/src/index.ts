@@ -29,6 +29,13 @@ export {
 } from './energy-sources'
 export { createEventBus, type EdgeMiningEvent, type EventBus, type EventListener } from './events'
 export {
+  createHistoryService,
+  HISTORY_SERIES,
+  type HistoryAnswer,
+  HistoryQueryInputSchema,
+  type HistoryService,
+} from './history'
+export {
   type AdapterConsumer,
   type AdapterDraft,
   type AdapterInstances,
@@ -36,6 +43,7 @@ export {
 } from './instances'
 export {
   ACTION_TIMEOUT_MS,
+  type CycleObservation,
   type CycleReport,
   createDecisionLoop,
   DEFAULT_OVERRIDE_SECONDS,
@@ -59,9 +67,16 @@ export {
 export {
   createNotificationCenter,
   DEFAULT_NOTIFICATION_COOLDOWN_MS,
+  NOTIFY_BACKOFF_MS,
+  NOTIFY_MAX_ATTEMPTS,
+  NOTIFY_MAX_BACKOFF_MS,
+  NOTIFY_MAX_WAIT_MS,
+  NOTIFY_QUEUE_LIMIT,
   NOTIFY_TIMEOUT_MS,
   type NotificationCenter,
+  type NotificationCenterOptions,
   type NotificationTarget,
+  type NotifierQueueStatus,
 } from './notifications'
 export {
   CreatePolicyInputSchema,

@@ -235,6 +235,22 @@ describe('decision loop: acting', () => {
     expect(a.titles()).toEqual(['Miner Started: Rig'])
   })
 
+  it('a new loop over the same log records no repeat either (a restart, a one-off cycle run)', async () => {
+    const a = arrange({ minOn: 0 })
+    await a.cycle(0) // start
+    await a.cycle(5) // maintain, logged as a change
+    const restarted = a.createLoop()
+    await a.cycle(10, restarted)
+    await a.cycle(15, a.createLoop())
+    expect(a.log().map((entry) => [entry.at, entry.kind, entry.decision])).toEqual([
+      [T0, 'action', 'start_mining'],
+      [at(5), 'decision', 'maintain_state'],
+    ])
+    a.site.production = 500
+    await a.cycle(20, a.createLoop())
+    expect(a.log().at(-1)).toMatchObject({ kind: 'action', decision: 'stop_mining', at: at(20) })
+  })
+
   it('a failing start is recorded every time, notified once per cool-down', async () => {
     const a = arrange()
     a.device.commandError = new DeviceError('unreachable', 'connection refused')
@@ -318,6 +334,7 @@ describe('decision loop: acting', () => {
       name: 'Pool sees it',
       conditions: { field: 'pool_worker.state', operator: 'eq', value: 'online' },
     })
+    a.services.policies.addRule(policy.id, 'stop', { name: 'Dusk', conditions: STOP })
     const second = a.minerAt('Second', 'asic-2')
     a.services.miners.update(a.rig.id, { pool_worker_name: 'RIG-1' })
     a.services.miners.update(second.id, { pool_worker_name: 'rig-2' })
@@ -487,6 +504,14 @@ describe('decision loop: guards', () => {
     const released = await a.cycle(25)
     expect(released.units[0]?.miners[0]).toMatchObject({ kind: 'act', action: 'stop' })
     expect(a.device.status).toBe('off')
+  })
+
+  it('clearOverride of an override that has run out answers false: nothing was holding the miner', async () => {
+    const a = arrange()
+    await a.loop.override(a.rig.id, 'start', 60)
+    await a.platform.advance(61_000)
+    expect(a.loop.clearOverride(a.rig.id)).toBe(false)
+    expect(a.loopRepositories.overrides.get(a.rig.id)).toBe(null)
   })
 
   it('an inactive miner is skipped with the reason, never switched', async () => {
@@ -745,6 +770,8 @@ describe('decision loop: sharing and state', () => {
     expect(a.loopRepositories.ruleState.list('')).toEqual([])
     expect(a.log()).toEqual([])
     expect(a.loop.status()).toEqual([])
+    // Nothing published either: a dry run is a preview, not a cycle the dashboard shows.
+    expect(a.events.filter((event) => event.topic !== 'config.updated')).toEqual([])
 
     await a.cycle(0) // a real one: the rule starts counting
     expect(a.loopRepositories.ruleState.list('')).toHaveLength(1)

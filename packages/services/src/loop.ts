@@ -32,6 +32,9 @@ import type { PolicyService } from './policies'
 import type { TrackerService } from './trackers'
 import type { UnitService } from './units'
 
+/** A log entry's kind → the plan kind that wrote it. */
+const LOGGED_KINDS = { decision: 'decide', action: 'act', hold: 'hold', skip: 'skip' } as const
+
 /** How long one command to a device may take. */
 export const ACTION_TIMEOUT_MS = 15_000
 /** A manual start/stop holds the miner this long unless told otherwise. */
@@ -59,6 +62,18 @@ export interface CycleReport {
   duration_ms: number
   dry_run: boolean
   units: UnitCycleReport[]
+}
+
+/** What one (real) cycle read and did, for observers (history, metrics). */
+export interface CycleObservation {
+  report: CycleReport
+  units: {
+    unit: OptimizationUnit
+    reading: UnitReading
+    miners: { miner: MinerEntity; state: MinerStateSnapshot | null }[]
+  }[]
+  /** Each tracker's snapshot as this cycle read it (null when it failed). */
+  snapshots: { tracker_id: string; snapshot: MiningPerformanceSnapshot | null }[]
 }
 
 export interface RunCycleOptions {
@@ -113,9 +128,14 @@ export interface DecisionLoop {
   status(unitId?: string): UnitCycleReport[]
   /** Starts or stops a miner now and holds it so for `seconds` (default 3600). */
   override(minerId: string, action: 'start' | 'stop', seconds?: number): Promise<OverrideResult>
-  /** Ends a miner's override; false when it had none. */
+  /** Ends a miner's override; false when none was holding it (none, or run out). */
   clearOverride(minerId: string): boolean
   decisions(query: DecisionQuery): DecisionRecord[]
+  /**
+   * Called after every real cycle (not dry runs) with what it read and did; answers the
+   * unsubscribe function. A throwing observer is logged; the loop goes on.
+   */
+  onCycle(observer: (observation: CycleObservation) => void): () => void
   /** Deletes decision-log entries past the retention; answers how many. */
   prune(): number
   notifications: NotificationCenter
@@ -151,6 +171,8 @@ interface MinerRead {
   state: MinerStateSnapshot | null
   problem: string | null
   control: Control | null
+  /** True when the device itself failed to answer (not a configuration gap). */
+  deviceFailed: boolean
 }
 
 const UPPER: Record<MinerStatus, string> = {
@@ -180,6 +202,11 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         : { cooldownMs: options.notificationCooldownMs }),
     })
   const lastReports = new Map<string, UnitCycleReport>()
+  const observers = new Set<(observation: CycleObservation) => void>()
+  /** What each unit of the cycle in progress read, for observers. */
+  type Observed = CycleObservation['units'][number]
+  /** The failure last recorded per unit whose cycle threw, so a lasting one is logged once. */
+  const failedUnits = new Map<string, string>()
   const lastContexts = new Map<
     string,
     { context: UnitContext; atMs: number; fingerprint: string }
@@ -257,7 +284,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       if (error instanceof EntityNotFoundError) return null
       throw error
     }
-    if (!miner.active) return { miner, state: null, problem: null, control: null }
+    if (!miner.active) {
+      return { miner, state: null, problem: null, control: null, deviceFailed: false }
+    }
     let control: Control | null
     let readable: boolean
     try {
@@ -276,10 +305,17 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         state: null,
         problem: `its controller cannot be used — ${why}`,
         control: null,
+        deviceFailed: false,
       }
     }
     if (!readable) {
-      return { miner, state: null, problem: 'no controller reads its status', control }
+      return {
+        miner,
+        state: null,
+        problem: 'no controller reads its status',
+        control,
+        deviceFailed: false,
+      }
     }
     const state = await miners.readState(miner, { timeoutMs: readTimeoutMs })
     const statusError = state.errors.find((error) => error.feature === 'status_monitoring')
@@ -288,6 +324,7 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       state: statusError ? null : state,
       problem: statusError ? `${statusError.code}: ${statusError.message}` : null,
       control,
+      deviceFailed: statusError !== undefined,
     }
   }
 
@@ -300,7 +337,9 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     const { miner, state } = read
     let override = repositories.overrides.get(miner.id)
     if (override && Date.parse(override.until) <= nowMs) override = null
-    const previous = lastReports.get(unitId)?.miners.find((plan) => plan.miner_id === miner.id)
+    const previous =
+      lastReports.get(unitId)?.miners.find((plan) => plan.miner_id === miner.id) ??
+      loggedPlanOf(unitId, miner.id)
     return {
       miner: { id: miner.id, name: miner.name, active: miner.active },
       status: state?.status ?? null,
@@ -313,6 +352,26 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         ? { decision: previous.decision, kind: previous.kind, hold: previous.hold?.reason ?? null }
         : null,
     }
+  }
+
+  /**
+   * What this process has not planned yet, the log remembers: the miner's newest entry stands
+   * for the previous plan, so a restart (or a one-off `cycle run`) does not log an unchanged
+   * decision again.
+   */
+  function loggedPlanOf(
+    unitId: string,
+    minerId: string,
+  ): Pick<MinerPlan, 'decision' | 'kind' | 'hold'> | null {
+    const [entry] = repositories.decisions.query({
+      miner_id: minerId,
+      kinds: ['decision', 'action', 'hold', 'skip'],
+      limit: 1,
+    })
+    if (!entry || entry.unit_id !== unitId || entry.decision === null) return null
+    const kind = LOGGED_KINDS[entry.kind as keyof typeof LOGGED_KINDS]
+    const hold = (entry.details as { hold?: MinerPlan['hold'] } | null)?.hold ?? null
+    return { decision: entry.decision as MinerPlan['decision'], kind, hold }
   }
 
   async function execute(
@@ -354,11 +413,19 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     unit: OptimizationUnit,
     snapshotOf: (trackerId: string) => Promise<MiningPerformanceSnapshot>,
     dryRun: boolean,
+    observed: Observed[],
   ): Promise<UnitCycleReport> {
     const [reading, reads] = await Promise.all([
       context.readUnit(unit, { snapshotOf, timeoutMs: readTimeoutMs }),
       Promise.all(unit.target_miner_ids.map((id) => readMiner(id))),
     ])
+    observed.push({
+      unit,
+      reading,
+      miners: reads
+        .filter((read): read is MinerRead => read !== null)
+        .map((read) => ({ miner: read.miner, state: read.state })),
+    })
     const nowMs = platform.now()
     let policy: {
       id: string
@@ -400,42 +467,64 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       nowMs,
     )
 
-    const firstState = present.find((read) => read.state)
-    const unitContext: UnitContext = {
-      ...context.contextFor(reading, firstState?.miner ?? null, firstState?.state ?? null),
-      errors: reading.errors,
+    // The unit's context as the API serves it: with its first usable miner (active, with a
+    // status controller), as the API's own builder picks it, and that miner's reading errors.
+    const usable = present.find((read) => read.miner.active && (read.state || read.deviceFailed))
+    const errors: ContextError[] = [...reading.errors]
+    if (!usable && unit.target_miner_ids.length > 0) {
+      errors.push({
+        part: 'miner',
+        code: 'not_usable',
+        message: 'No miner of the unit is active with a controller that reads its status',
+      })
+    } else if (usable && (usable.deviceFailed || (usable.state?.errors.length ?? 0) > 0)) {
+      errors.push({
+        part: 'miner_state',
+        code: usable.state?.errors[0]?.code ?? 'unreachable',
+        message:
+          usable.state?.errors.map((error) => `${error.feature}: ${error.message}`).join('; ') ??
+          usable.problem ??
+          'unreadable',
+      })
     }
-    lastContexts.set(unit.id, {
-      context: unitContext,
-      atMs: nowMs,
-      fingerprint: fingerprintOf(unit),
-    })
-    events.publish('energy.state', {
-      optimization_unit_id: unit.id,
-      optimization_unit_name: unit.name,
-      energy_source_id: unit.energy_source_id,
-      energy_state_snapshot: reading.energyState,
-    })
-    events.publish('policy.context', {
-      optimization_unit_id: unit.id,
-      optimization_unit_name: unit.name,
-      context: unitContext,
-      target_miner_ids: unit.target_miner_ids,
-    })
+    const unitContext: UnitContext = {
+      ...context.contextFor(reading, usable?.miner ?? null, usable?.state ?? null),
+      errors,
+    }
+    if (!dryRun) {
+      lastContexts.set(unit.id, {
+        context: unitContext,
+        atMs: nowMs,
+        fingerprint: fingerprintOf(unit),
+      })
+      events.publish('energy.state', {
+        optimization_unit_id: unit.id,
+        optimization_unit_name: unit.name,
+        energy_source_id: unit.energy_source_id,
+        energy_state_snapshot: reading.energyState,
+      })
+      events.publish('policy.context', {
+        optimization_unit_id: unit.id,
+        optimization_unit_name: unit.name,
+        context: unitContext,
+        target_miner_ids: unit.target_miner_ids,
+      })
+    }
 
     const reports: MinerCycleReport[] = []
     for (const minerPlan of plan.miners) {
       const read = present.find((candidate) => candidate.miner.id === minerPlan.miner_id)
       if (!read) continue
-      events.publish('rule.engaged', {
-        optimization_unit_id: unit.id,
-        optimization_unit_name: unit.name,
-        policy_id: policy?.id ?? null,
-        policy_name: policy?.name ?? null,
-        miner_id: minerPlan.miner_id,
-        decision: minerPlan.decision,
-        miner_status: UPPER[minerPlan.status ?? 'unknown'],
-      })
+      if (!dryRun)
+        events.publish('rule.engaged', {
+          optimization_unit_id: unit.id,
+          optimization_unit_name: unit.name,
+          policy_id: policy?.id ?? null,
+          policy_name: policy?.name ?? null,
+          miner_id: minerPlan.miner_id,
+          decision: minerPlan.decision,
+          miner_status: UPPER[minerPlan.status ?? 'unknown'],
+        })
       reports.push({ ...minerPlan, executed: null })
     }
     if (dryRun) {
@@ -636,7 +725,8 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
 
   function tellDeviceTransitions(unit: OptimizationUnit, read: MinerRead) {
     if (!read.miner.active) return
-    const lost = read.state === null && read.problem !== null
+    // A configuration gap (no status controller) is a skip, not a lost device.
+    const lost = read.deviceFailed
     const who = { id: read.miner.id, name: read.miner.name }
     tellState(
       unit,
@@ -679,14 +769,16 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
       }
       return snapshot
     }
+    const observed: Observed[] = []
     const settled = await Promise.allSettled(
-      chosen.map((unit) => runUnit(unit, snapshotOf, dryRun)),
+      chosen.map((unit) => runUnit(unit, snapshotOf, dryRun, observed)),
     )
     const reports: UnitCycleReport[] = []
     settled.forEach((result, index) => {
       const unit = chosen[index]
       if (!unit) return
       if (result.status === 'fulfilled') {
+        failedUnits.delete(unit.id)
         reports.push(result.value)
         if (!dryRun) lastReports.set(unit.id, result.value)
         return
@@ -695,7 +787,10 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
         ? result.reason.message
         : messageOf(result.reason)
       logger.error(`Cycle of unit '${unit.name}' failed: ${why}`)
-      if (!dryRun) {
+      // Recorded once per failure, not every cycle while it lasts.
+      const reason = `The cycle of unit '${unit.name}' failed: ${why}`
+      if (!dryRun && failedUnits.get(unit.id) !== reason) {
+        failedUnits.set(unit.id, reason)
         append({
           ...baseRecord(unit, null),
           kind: 'notice',
@@ -709,20 +804,37 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
           outcome: 'cycle_failed',
           status_before: null,
           status_after: null,
-          reason: `The cycle of unit '${unit.name}' failed: ${why}`,
+          reason,
           trace: null,
           details: null,
         })
       }
     })
     const finishedMs = platform.now()
-    return {
+    const report = {
       started_at: isoAt(startedMs),
       finished_at: isoAt(finishedMs),
       duration_ms: Math.max(0, finishedMs - startedMs),
       dry_run: dryRun,
       units: reports,
     }
+    if (!dryRun && observers.size > 0) {
+      const snapshotsRead = await Promise.all(
+        [...snapshots].map(async ([tracker_id, pending]) => ({
+          tracker_id,
+          snapshot: await pending.catch(() => null),
+        })),
+      )
+      const observation = { report, units: observed, snapshots: snapshotsRead }
+      for (const observer of observers) {
+        try {
+          observer(observation)
+        } catch (error) {
+          logger.warn(`A cycle observer failed: ${messageOf(error)}`)
+        }
+      }
+    }
+    return report
   }
 
   return {
@@ -839,9 +951,18 @@ export function createDecisionLoop(options: DecisionLoopOptions): DecisionLoop {
     },
     clearOverride(minerId) {
       miners.get(minerId)
-      return repositories.overrides.clear(minerId)
+      const override = repositories.overrides.get(minerId)
+      const holding = override !== null && Date.parse(override.until) > platform.now()
+      // An expired row is cleared too, but nothing was holding the miner.
+      return repositories.overrides.clear(minerId) && holding
     },
     decisions: (query) => repositories.decisions.query(query),
+    onCycle(observer) {
+      observers.add(observer)
+      return () => {
+        observers.delete(observer)
+      }
+    },
     prune() {
       return repositories.decisions.pruneBefore(isoAt(platform.now() - retentionMs))
     },

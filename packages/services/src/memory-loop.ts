@@ -5,6 +5,7 @@ import type {
   MinerOverride,
   MinerRuntimeState,
 } from '@edge-mining/domain'
+import { HISTORY_TIERS, type HistoryRepository, historyTierFor } from '@edge-mining/domain'
 
 /**
  * The decision loop's repositories in memory (tests, throwaway demos): the contract of
@@ -78,6 +79,7 @@ export function createMemoryLoopRepositories(): LoopRepositories {
         return pruned
       },
     },
+    history: createMemoryHistory(),
     lease: {
       acquire(holder, ttlMs, nowMs) {
         if (lease && lease.holder !== holder && lease.expires_at > nowMs) return false
@@ -89,5 +91,77 @@ export function createMemoryLoopRepositories(): LoopRepositories {
       },
       current: (nowMs) => (lease && lease.expires_at > nowMs ? { ...lease } : null),
     },
+  }
+}
+
+/** Tiered history in memory, with storage's semantics (sum/count per bucket, per tier). */
+function createMemoryHistory(): HistoryRepository {
+  const buckets = new Map<
+    string,
+    { series: string; tier: number; bucket: number; sum: number; count: number }
+  >()
+  const bucketOf = (at: number, size: number) => (size === 0 ? at : Math.floor(at / size) * size)
+  return {
+    record(points) {
+      for (const point of points) {
+        if (!Number.isFinite(point.value)) continue
+        for (const { tier, bucketMs } of HISTORY_TIERS) {
+          const bucket = bucketOf(Math.round(point.at), bucketMs)
+          const key = `${point.series}|${tier}|${bucket}`
+          const row = buckets.get(key) ?? { series: point.series, tier, bucket, sum: 0, count: 0 }
+          row.sum += point.value
+          row.count += 1
+          buckets.set(key, row)
+        }
+      }
+    },
+    query(query) {
+      const tier = historyTierFor(query.from, query.now, query.stepMs)
+      return query.series.map((series) => {
+        const grouped = new Map<number, { sum: number; count: number }>()
+        for (const row of buckets.values()) {
+          if (row.series !== series || row.tier !== tier) continue
+          if (row.bucket < query.from || row.bucket >= query.to) continue
+          const at = Math.floor(row.bucket / query.stepMs) * query.stepMs
+          const group = grouped.get(at) ?? { sum: 0, count: 0 }
+          group.sum += row.sum
+          group.count += row.count
+          grouped.set(at, group)
+        }
+        const points = [...grouped]
+          .sort(([a], [b]) => a - b)
+          .map(([at, group]): [number, number] => [at, group.sum / group.count])
+        return { series, points }
+      })
+    },
+    average(series, from, to) {
+      let sum = 0
+      let count = 0
+      let covered = 0
+      for (const row of buckets.values()) {
+        if (row.series !== series || row.tier !== 1 || row.bucket < from || row.bucket >= to)
+          continue
+        sum += row.sum
+        count += row.count
+        covered += 60_000
+      }
+      return count === 0 ? null : { value: sum / count, covered_ms: covered }
+    },
+    prune(now, limit = 5000) {
+      let removed = 0
+      for (const [key, row] of buckets) {
+        if (removed >= limit) break
+        const retention = HISTORY_TIERS.find(({ tier }) => tier === row.tier)?.retentionMs ?? 0
+        if (row.bucket < now - retention) {
+          buckets.delete(key)
+          removed += 1
+        }
+      }
+      return removed
+    },
+    stats: () => ({
+      rows: buckets.size,
+      series: new Set([...buckets.values()].map((row) => row.series)).size,
+    }),
   }
 }

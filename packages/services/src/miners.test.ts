@@ -309,6 +309,41 @@ describe('miners: reading the state', () => {
   })
 })
 
+describe('miners: config.updated', () => {
+  it('is published on create, every change and remove (upstream sent none for miners)', () => {
+    const { miners, asic, services } = arrange()
+    const events: EdgeMiningEvent[] = []
+    services.events.subscribe((event) => events.push(event))
+    const miner = miners.create({ name: 'Rig' })
+    miners.update(miner.id, { name: 'Rig 2' })
+    miners.setActive(miner.id, false)
+    miners.setController(miner.id, asic.id)
+    miners.unlinkController(miner.id, asic.id)
+    miners.remove(miner.id)
+    const payload = (action: string) => ({ entity_type: 'miner', entity_id: miner.id, action })
+    expect(events.map((event) => [event.topic, event.payload])).toEqual([
+      ['config.updated', payload('created')],
+      ['config.updated', payload('updated')],
+      ['config.updated', payload('updated')],
+      ['config.updated', payload('updated')],
+      ['config.updated', payload('updated')],
+      ['config.updated', payload('removed')],
+    ])
+  })
+
+  it('is not published for a refused create or a read', async () => {
+    const { miners, asic, services } = arrange()
+    const miner = miners.create({ name: 'Rig', controller_ids: [asic.id] })
+    const events: EdgeMiningEvent[] = []
+    services.events.subscribe((event) => events.push(event))
+    expect(thrown(() => miners.create({ power_consumption_max: -5 }))).toBeInstanceOf(
+      InvalidValueError,
+    )
+    await miners.status(miner.id)
+    expect(events).toEqual([])
+  })
+})
+
 describe('miners: start and stop', () => {
   it('starts through mining control, re-reads the status and publishes miner.state', async () => {
     const { miners, asic, world, services } = arrange()

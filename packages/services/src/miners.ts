@@ -199,8 +199,14 @@ export function createMinerService(options: MinerServiceOptions): MinerService {
     return entity
   }
 
+  /** Upstream's `config.updated`, which it never sent for miners (MQTT follows it). */
+  const published = (id: string, action: 'created' | 'updated' | 'removed') =>
+    events.publish('config.updated', { entity_type: 'miner', entity_id: id, action })
+
   function save(miner: MinerEntity): MinerEntity {
-    return miners.update({ ...miner, controller_ids: controllerIdsOf(miner.features) })
+    const saved = miners.update({ ...miner, controller_ids: controllerIdsOf(miner.features) })
+    published(saved.id, 'updated')
+    return saved
   }
 
   function withFeatures(miner: MinerEntity, controllerId: string): MinerEntity {
@@ -313,7 +319,9 @@ export function createMinerService(options: MinerServiceOptions): MinerService {
       for (const controllerId of body.controller_ids ?? []) {
         miner = withFeatures(miner, controllerId)
       }
-      return miners.add(miner)
+      const created = miners.add(miner)
+      published(created.id, 'created')
+      return created
     },
     update(id, input) {
       const stored = get(id)
@@ -348,6 +356,7 @@ export function createMinerService(options: MinerServiceOptions): MinerService {
       for (const controllerId of stored.controller_ids) {
         instances.drop('miner_controller', controllerId, id)
       }
+      published(id, 'removed')
       return stored
     },
     setActive(id, active) {

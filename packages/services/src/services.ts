@@ -2,6 +2,7 @@ import {
   ADAPTER_KINDS,
   type AdapterKind,
   type ConfigurationRepositories,
+  type HistoryRepository,
   type Logger,
   type Platform,
 } from '@edge-mining/domain'
@@ -10,6 +11,7 @@ import { type AdapterEntityService, createAdapterEntityService } from './adapter
 import { type ContextBuilder, createContextBuilder } from './context'
 import { createEnergySourceService, type EnergySourceService } from './energy-sources'
 import { createEventBus, type EventBus } from './events'
+import { createHistoryService, type HistoryService } from './history'
 import { type AdapterInstances, createAdapterInstances } from './instances'
 import { createMinerService, type MinerService } from './miners'
 import { createPolicyService, type PolicyService } from './policies'
@@ -21,6 +23,8 @@ import { createUnitService, type UnitService } from './units'
 
 export interface ServicesOptions {
   repositories: ConfigurationRepositories
+  /** Where the loop's history is kept; fills Ocean's missing 7-day average. Default: none. */
+  history?: HistoryRepository
   registry: AdapterRegistry
   platform: Platform
   logger: Logger
@@ -40,6 +44,8 @@ export interface Services {
   units: UnitService
   context: ContextBuilder
   actions: AdapterActions
+  /** The history service, when a history repository was given. */
+  history: HistoryService | null
   instances: AdapterInstances
   references: ReferenceIndex
   /** Closes every live adapter instance. */
@@ -72,10 +78,16 @@ export function createServices(options: ServicesOptions): Services {
       }),
     ]),
   ) as Record<AdapterKind, AdapterEntityService>
+  const history = options.history
+    ? createHistoryService({ repository: options.history, platform, logger })
+    : null
   const trackers = createTrackerService({
     entities: adapters.mining_performance_tracker,
     instances,
     platform,
+    ...(history
+      ? { completeSnapshot: (id, snapshot) => history.fillSevenDayAverage(id, snapshot) }
+      : {}),
   })
   const miners = createMinerService({
     repositories,
@@ -121,6 +133,7 @@ export function createServices(options: ServicesOptions): Services {
       services: adapters,
       platform,
     }),
+    history,
     instances,
     references,
     close: () => instances.close(),

@@ -35,6 +35,11 @@ export function createTrackerService(options: {
   entities: AdapterEntityService
   instances: AdapterInstances
   platform: Platform
+  /** Completes a snapshot with what the pool does not give (the history's 7-day average). */
+  completeSnapshot?: (
+    trackerId: string,
+    snapshot: MiningPerformanceSnapshot,
+  ) => MiningPerformanceSnapshot
 }): TrackerService {
   const { entities, instances, platform } = options
   const adapterFor = (tracker: AdapterEntity) =>
@@ -82,7 +87,8 @@ export function createTrackerService(options: {
     // async: an unknown id rejects the promise rather than throwing at the call.
     buildSnapshot: async (id) => {
       entities.get(id)
-      return snapshots.buildSnapshot(id)
+      const snapshot = await snapshots.buildSnapshot(id)
+      return options.completeSnapshot ? options.completeSnapshot(id, snapshot) : snapshot
     },
   }
 }

@@ -5,6 +5,7 @@ import {
   InvalidValueError,
 } from '@edge-mining/domain'
 import { describe, expect, it } from 'vitest'
+import type { EdgeMiningEvent } from './events'
 import { setup, uuidNumber } from './test-support/fakes'
 
 function thrown(work: () => unknown): Error & Record<string, unknown> {
@@ -304,6 +305,42 @@ describe('units: assignment helpers', () => {
     expect(units.get(alone.id)).toMatchObject({ target_miner_ids: [], is_enabled: false })
     services.miners.remove(rigB.id, { force: true })
     expect(units.get(pair.id)).toMatchObject({ target_miner_ids: [rigC.id], is_enabled: true })
+  })
+
+  it('publishes config.updated on create, every change and remove (upstream sent none for units)', () => {
+    const { services, units, policy, source, rigA } = arrange()
+    const events: EdgeMiningEvent[] = []
+    services.events.subscribe((event) => events.push(event))
+    const unit = units.create({ name: 'House' })
+    units.update(unit.id, { name: 'Home' })
+    units.setMiners(unit.id, [rigA.id])
+    units.setEnergySource(unit.id, source.id)
+    units.setPolicy(unit.id, policy.id)
+    units.enable(unit.id)
+    units.disable(unit.id)
+    units.remove(unit.id)
+    const payload = (action: string) => ({
+      entity_type: 'optimization_unit',
+      entity_id: unit.id,
+      action,
+    })
+    expect(events.map((event) => [event.topic, event.payload])).toEqual([
+      ['config.updated', payload('created')],
+      ...Array.from({ length: 6 }, () => ['config.updated', payload('updated')]),
+      ['config.updated', payload('removed')],
+    ])
+  })
+
+  it('publishes nothing for a change it refuses', () => {
+    const { services, units } = arrange()
+    const unit = units.create({ name: 'House' })
+    const events: EdgeMiningEvent[] = []
+    services.events.subscribe((event) => events.push(event))
+    expect(thrown(() => units.enable(unit.id))).toBeInstanceOf(ConfigurationError)
+    expect(thrown(() => units.update(unit.id, { policy_id: uuidNumber(99) }))).toBeInstanceOf(
+      ConfigurationError,
+    )
+    expect(events).toEqual([])
   })
 
   it('remove deletes the unit', () => {

@@ -80,8 +80,17 @@ export function createUnitService(options: {
   platform: Platform
   events: EventBus
 }): UnitService {
-  const { repositories, policies, platform } = options
+  const { repositories, policies, platform, events } = options
   const units = repositories.units
+  /** Upstream's `config.updated`, which it never sent for units (MQTT follows it). */
+  const published = (unit: OptimizationUnit, action: 'created' | 'updated' | 'removed') => {
+    events.publish('config.updated', {
+      entity_type: 'optimization_unit',
+      entity_id: unit.id,
+      action,
+    })
+    return unit
+  }
 
   function get(id: string): OptimizationUnit {
     const unit = units.get(id)
@@ -179,18 +188,32 @@ export function createUnitService(options: {
     return null
   }
 
+  /** The policy's check, as a refusal naming `policy_id`, or null when it can run. */
+  function policyProblem(policyId: string): ConfigurationError | null {
+    const check = policies.check(policyId)
+    if (check.valid) return null
+    return new ConfigurationError(
+      `Policy '${check.policy_name}' cannot run: ${check.errors.join('; ')}`,
+      { field: 'policy_id' },
+    )
+  }
+
   /** Saves a change; an enabled unit must stay runnable (upstream silently disabled it). */
-  function save(unit: OptimizationUnit): OptimizationUnit {
+  function save(unit: OptimizationUnit, stored: OptimizationUnit): OptimizationUnit {
     checkReferences(unit)
     if (unit.is_enabled) {
-      const problem = strictProblem(unit)
+      const problem =
+        strictProblem(unit) ??
+        // Switching an enabled unit to another policy: that one must pass the check enabling did.
+        (unit.policy_id !== null && unit.policy_id !== stored.policy_id
+          ? policyProblem(unit.policy_id)
+          : null)
       if (problem) {
         problem.message = `${problem.message} (the unit is enabled; disable it to make this change)`
         throw problem
       }
     }
-    const saved = units.update(unit)
-    return saved
+    return published(units.update(unit), 'updated')
   }
 
   function merged(stored: OptimizationUnit, body: UnitInput): OptimizationUnit {
@@ -213,7 +236,10 @@ export function createUnitService(options: {
     }
   }
 
-  const change = (id: string, body: UnitInput) => save(merged(get(id), body))
+  const change = (id: string, body: UnitInput) => {
+    const stored = get(id)
+    return save(merged(stored, body), stored)
+  }
   const oneId = (value: unknown, field: string) => parseInput(UuidSchema, value, field)
   const optionalId = (value: unknown, field: string) =>
     value === undefined || value === null || value === '' ? null : oneId(value, field)
@@ -240,29 +266,22 @@ export function createUnitService(options: {
       }
       const unit = merged(blank, body)
       checkReferences(unit)
-      return units.add(unit)
+      return published(units.add(unit), 'created')
     },
     update: (id, input) => change(id, parseInput(UpdateUnitInputSchema, input)),
     remove(id) {
       const unit = get(id)
       units.remove(id)
-      return unit
+      return published(unit, 'removed')
     },
     enable(id) {
       const unit = get(id)
       checkReferences(unit)
-      const problem = strictProblem(unit)
+      const problem = strictProblem(unit) ?? policyProblem(unit.policy_id ?? '')
       if (problem) throw problem
-      const check = policies.check(unit.policy_id ?? '')
-      if (!check.valid) {
-        throw new ConfigurationError(
-          `Policy '${check.policy_name}' cannot run: ${check.errors.join('; ')}`,
-          { field: 'policy_id' },
-        )
-      }
-      return units.update({ ...unit, is_enabled: true })
+      return published(units.update({ ...unit, is_enabled: true }), 'updated')
     },
-    disable: (id) => units.update({ ...get(id), is_enabled: false }),
+    disable: (id) => published(units.update({ ...get(id), is_enabled: false }), 'updated'),
     setEnergySource: (id, sourceId) =>
       change(id, { energy_source_id: optionalId(sourceId, 'energy_source_id') }),
     setPolicy: (id, policyId) => change(id, { policy_id: optionalId(policyId, 'policy_id') }),
@@ -274,14 +293,17 @@ export function createUnitService(options: {
       const unit = get(id)
       const miner = oneId(minerId, 'miner_id')
       if (unit.target_miner_ids.includes(miner)) return unit
-      return save({ ...unit, target_miner_ids: [...unit.target_miner_ids, miner] })
+      return save({ ...unit, target_miner_ids: [...unit.target_miner_ids, miner] }, unit)
     },
     removeMiner(id, minerId) {
       const unit = get(id)
-      return save({
-        ...unit,
-        target_miner_ids: unit.target_miner_ids.filter((miner) => miner !== minerId),
-      })
+      return save(
+        {
+          ...unit,
+          target_miner_ids: unit.target_miner_ids.filter((miner) => miner !== minerId),
+        },
+        unit,
+      )
     },
     setNotifiers: (id, notifierIds) =>
       change(id, { notifier_ids: parseInput(IdList('notifier'), notifierIds, 'notifier_ids') }),
@@ -289,11 +311,14 @@ export function createUnitService(options: {
       const unit = get(id)
       const notifier = oneId(notifierId, 'notifier_id')
       if (unit.notifier_ids.includes(notifier)) return unit
-      return save({ ...unit, notifier_ids: [...unit.notifier_ids, notifier] })
+      return save({ ...unit, notifier_ids: [...unit.notifier_ids, notifier] }, unit)
     },
     removeNotifier(id, notifierId) {
       const unit = get(id)
-      return save({ ...unit, notifier_ids: unit.notifier_ids.filter((n) => n !== notifierId) })
+      return save(
+        { ...unit, notifier_ids: unit.notifier_ids.filter((n) => n !== notifierId) },
+        unit,
+      )
     },
     enabledUnitOf,
   }

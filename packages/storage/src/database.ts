@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import nodePath from 'node:path'
 import Database from 'better-sqlite3'
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import type { MigrationMeta } from 'drizzle-orm/migrator'
 import { type ChangeClockOptions, changeClockOf } from './change-clock'
 import { StorageError, toStorageError } from './errors'
@@ -11,7 +10,6 @@ import {
   lastAppliedMillis,
   readMigrations,
 } from './migrate'
-import * as schema from './schema'
 
 /** Upstream's file, relative to the working directory: what the runtime opens when DB_PATH is unset. */
 export const DEFAULT_DB_PATH = 'data/db/edgemining.db'
@@ -43,11 +41,7 @@ export interface OpenDatabaseOptions {
   readMemo?: ChangeClockOptions
 }
 
-export type StorageDb = BetterSQLite3Database<typeof schema>
-
 export interface StorageConnection {
-  /** drizzle database over every table of `schema` (synchronous driver). */
-  db: StorageDb
   /** The underlying better-sqlite3 connection (pragmas, raw SQL, backups). */
   sqlite: Database.Database
   /** Absolute path of the database file, or `:memory:`. */
@@ -170,9 +164,7 @@ export function openDatabase(options: OpenDatabaseOptions): StorageConnection {
   }
 
   changeClockOf(sqlite, options.readMemo)
-  const db = drizzle({ client: sqlite, schema })
   return {
-    db,
     sqlite,
     path,
     readonly,

@@ -10,7 +10,8 @@ import {
   TrackerConfigurationError,
   TrackerNotFoundError,
 } from '@edge-mining/domain'
-import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core/table'
+import { getTableConfig } from 'drizzle-orm/sqlite-core/utils'
 import * as v from 'valibot'
 import { changeClockOf, createReadMemo } from './change-clock'
 import type { StorageConnection } from './database'

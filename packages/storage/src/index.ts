@@ -26,7 +26,6 @@ export {
   openDatabase,
   resolveDatabasePath,
   type StorageConnection,
-  type StorageDb,
 } from './database'
 export {
   createDecisionLogRepository,
@@ -39,6 +38,7 @@ export {
   type EntityTableSpec,
 } from './entity-repository'
 export { StorageError, type StorageErrorCode } from './errors'
+export { createHistoryRepository } from './history'
 export { createSchedulerLeaseRepository, SCHEDULER_LEASE_NAME } from './lease'
 export { createLoopRepositories } from './loop'
 export {

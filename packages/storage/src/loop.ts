@@ -1,6 +1,7 @@
 import type { LoopRepositories } from '@edge-mining/domain'
 import type { StorageConnection } from './database'
 import { createDecisionLogRepository } from './decision-log'
+import { createHistoryRepository } from './history'
 import { createSchedulerLeaseRepository } from './lease'
 import {
   createMinerRuntimeRepository,
@@ -18,5 +19,6 @@ export function createLoopRepositories(
     minerRuntime: createMinerRuntimeRepository(connection),
     decisions: createDecisionLogRepository(connection),
     lease: createSchedulerLeaseRepository(connection),
+    history: createHistoryRepository(connection),
   }
 }

@@ -1,4 +1,10 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+// Deep imports: the package root loads every query builder too (≈ 3 MB the server never uses).
+import { integer } from 'drizzle-orm/sqlite-core/columns/integer'
+import { real } from 'drizzle-orm/sqlite-core/columns/real'
+import { text } from 'drizzle-orm/sqlite-core/columns/text'
+import { index } from 'drizzle-orm/sqlite-core/indexes'
+import { primaryKey } from 'drizzle-orm/sqlite-core/primary-keys'
+import { sqliteTable } from 'drizzle-orm/sqlite-core/table'
 
 /**
  * Database schema: one export per table. drizzle-kit reads this file to generate migrations
@@ -198,3 +204,27 @@ export const poolCacheCooldowns = sqliteTable('pool_cache_cooldowns', {
   until: integer('until').notNull(),
   step: integer('step').notNull(),
 })
+
+/**
+ * History of readings for charts and for what the pools do not give (Ocean's 7-day average):
+ * one row per (series, tier, bucket) holding the sum, count, min and max of the readings in it.
+ * Tier 0 keeps every reading (bucket = its instant) for 24 h, tier 1 one-minute buckets for
+ * 7 days, tier 2 fifteen-minute buckets for 90 days (domain `HISTORY_TIERS`). A reading is
+ * added to all three as it is written, so the size is bounded by the retentions alone.
+ */
+export const historyBuckets = sqliteTable(
+  'history',
+  {
+    series: text('series').notNull(),
+    tier: integer('tier').notNull(),
+    bucket: integer('bucket').notNull(),
+    sum: real('sum').notNull(),
+    count: integer('count').notNull(),
+    min: real('min').notNull(),
+    max: real('max').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.series, table.tier, table.bucket] }),
+    index('history_tier_bucket').on(table.tier, table.bucket),
+  ],
+)

@@ -40,6 +40,46 @@ const DecisionsResponseSchema = v.object({
   next_before_id: v.nullable(v.number()),
 })
 
+const isoInstant = v.pipe(
+  v.string(),
+  v.isoTimestamp('expected an ISO-8601 timestamp such as 2026-12-01T10:00:00Z'),
+  v.transform((text) => Date.parse(text)),
+)
+
+const HistoryQuerySchema = v.object({
+  series: v.pipe(
+    v.string(),
+    v.maxLength(4000),
+    v.description(
+      'Comma-separated series: unit:<id>:production, miner:<id>:power, tracker:<id>:hashrate…',
+    ),
+  ),
+  from: v.optional(v.pipe(isoInstant, v.description('Start (default: 24 h before `to`)'))),
+  to: v.optional(v.pipe(isoInstant, v.description('End (default: now)'))),
+  step: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,7}$/, 'expected a whole number of seconds'),
+      v.transform(Number),
+      v.minValue(1, 'expected at least 1 second'),
+      v.description('Seconds per point (default: the range in about 500 points)'),
+    ),
+  ),
+})
+
+const HistoryResponseSchema = v.object({
+  from: v.string(),
+  to: v.string(),
+  step_seconds: v.number(),
+  series: v.array(
+    v.object({
+      series: v.string(),
+      unit: v.nullable(v.string()),
+      points: v.array(v.tuple([v.string(), v.number()])),
+    }),
+  ),
+})
+
 const EventsQuerySchema = v.object({
   topics: v.optional(
     v.pipe(
@@ -143,6 +183,40 @@ export function createLoopRoutes(services: Services, control: LoopControl) {
         decisions,
         next_before_id: decisions.length === limit && last ? last.id : null,
       })
+    },
+  )
+
+  routes.get(
+    '/history',
+    describeRoute({
+      tags,
+      summary:
+        'Readings over time, averaged per step: every reading is kept 24 h, 1-minute averages 7 days, 15-minute averages 90 days',
+      responses: {
+        200: jsonResponse('Per series: its unit and [time, average] points', HistoryResponseSchema),
+        ...errorResponses({
+          422: 'A bad series name, time or step (the detail names it)',
+          503: 'No history here',
+        }),
+      },
+    }),
+    validate('query', HistoryQuerySchema),
+    (c) => {
+      const history = services.history
+      if (!history) throw new ApiError(503, 'This server keeps no history')
+      const query = c.req.valid('query')
+      const to = query.to ?? control.now()
+      return c.json(
+        history.query({
+          series: query.series
+            .split(',')
+            .map((name) => name.trim().toLowerCase())
+            .filter(Boolean),
+          from: query.from ?? to - 86_400_000,
+          to,
+          ...(query.step ? { step: query.step } : {}),
+        }),
+      )
     },
   )
 

@@ -1,10 +1,13 @@
 import { activeFeature, type MinerEntity } from '@edge-mining/domain'
-import type { Services } from '@edge-mining/services'
+import { DEFAULT_OVERRIDE_SECONDS, type Services } from '@edge-mining/services'
 import type { Invocation } from '../command-kit'
+import { parseHoldSeconds } from '../durations'
 import { UsageError } from '../errors'
 import { inputFromFlags, naming, parseFieldText } from '../field-input'
 import { type FieldSpec, MINER_FIELDS } from '../fields'
 import { findEntity, namer, resolveId } from '../find'
+import { formatDuration } from '../format'
+import { formatLocalTime } from '../loop-views'
 import { announce, announceChange, confirmDeletion, emit, setup } from '../output'
 import {
   renderFeatures,
@@ -116,18 +119,50 @@ export async function limits(invocation: Invocation): Promise<void> {
   emit(data, json, found, () => renderMinerLimits(found))
 }
 
+/**
+ * `miners start|stop MINER [--for 30m|3600]`: acts now through the decision loop's override, so
+ * the loop (this database's server included) leaves the miner so until then or `release`.
+ */
 export async function act(action: 'start' | 'stop', invocation: Invocation): Promise<void> {
   const context = await setup(invocation)
   const { data, services } = context
   const miner = minerOf(services, invocation)
+  const seconds =
+    invocation.args.for === undefined
+      ? DEFAULT_OVERRIDE_SECONDS
+      : parseHoldSeconds(invocation.args.for)
+  const { loop } = await data.loop()
   const result = await data.terminal.spin(
     `${action === 'start' ? 'Starting' : 'Stopping'} ${miner.name}…`,
-    () => services.miners.act(miner.id, action),
+    () => loop.override(miner.id, action, seconds),
   )
+  const timeZone = services.settings.get().timezone
   announce(
     context,
     result,
-    `${result.message} (${result.control}: ${result.status_before} → ${result.status_after})`,
+    [
+      `${result.message} (${result.control}: ${result.status_before} → ${result.status_after})`,
+      `Held ${action === 'start' ? 'on' : 'off'} until ${formatLocalTime(result.held_until, timeZone)} ${timeZone} (${formatDuration(seconds)}): the loop leaves it so until then or \`miners release\`.`,
+    ].join('\n'),
+  )
+}
+
+/** `miners release MINER`: ends its override (none is not an error: nothing held it). */
+export async function release(invocation: Invocation): Promise<void> {
+  const context = await setup(invocation)
+  const { data, services } = context
+  const miner = minerOf(services, invocation)
+  const { loop, repositories } = await data.loop()
+  const stored = repositories.overrides.get(miner.id)
+  const holding = stored !== null && Date.parse(stored.until) > data.now()
+  const cleared = loop.clearOverride(miner.id)
+  const who = `Miner '${miner.name}' (ID: ${miner.id})`
+  announce(
+    context,
+    { miner_id: miner.id, cleared },
+    holding
+      ? `${who} released: the loop decides for it again from the next cycle.`
+      : `${who} had no override holding it; nothing to release.`,
   )
 }
 

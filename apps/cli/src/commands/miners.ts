@@ -5,6 +5,14 @@ import { fieldArgs, MINER_FIELDS } from '../fields'
 const actions = () => import('../actions/miners')
 const miner = entityArg('miner', 'Miner')
 const controller = entityArg('controller', 'Miner controller')
+const holdArg: ArgsDef = {
+  for: {
+    type: 'string',
+    description:
+      'How long the loop leaves it so: seconds (3600) or 90s, 30m, 2h, 1d; at most 7 days',
+    valueHint: '30m|3600',
+  },
+}
 
 const onMiner = (
   name: string,
@@ -59,13 +67,20 @@ export const subCommands: SubCommandsDef = {
   limits: onMiner('limits', 'Maximum power and hash rate the device reports', (m) => m.limits),
   start: onMiner(
     'start',
-    'Start mining now (mining control, else power control)',
+    'Start mining now (mining control, else power control) and hold it on: the loop leaves it so for --for (default 1 h) or until `miners release`',
     (m) => (i) => m.act('start', i),
+    holdArg,
   ),
   stop: onMiner(
     'stop',
-    'Stop mining now (mining control, else power control)',
+    'Stop mining now (mining control, else power control) and hold it off: the loop leaves it so for --for (default 1 h) or until `miners release`',
     (m) => (i) => m.act('stop', i),
+    holdArg,
+  ),
+  release: onMiner(
+    'release',
+    'End its manual override: the loop decides for it again from the next cycle',
+    (m) => m.release,
   ),
   features: onMiner('features', 'Its features, which controller serves each', (m) => m.features),
   'set-controller': onMiner(

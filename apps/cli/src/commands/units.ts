@@ -3,6 +3,7 @@ import { type Action, command, entityArg, jsonArg, yesArg } from '../command-kit
 import { fieldArgs, UNIT_FIELDS } from '../fields'
 
 const actions = () => import('../actions/units')
+const loopActions = () => import('../actions/loop')
 type Actions = Awaited<ReturnType<typeof actions>>
 const unit = entityArg('unit', 'Optimization unit')
 
@@ -49,6 +50,21 @@ export const subCommands: SubCommandsDef = {
     'context',
     'Read its decisional context now, as the policy would see it (missing parts in errors)',
     (m) => m.context,
+  ),
+  status: command(
+    'units status',
+    'Each miner of each unit (or of one): status now, last decision and why, what holds it (from the decision log)',
+    {
+      unit: {
+        type: 'positional',
+        required: false,
+        description: 'Only this unit (id, unique id prefix or name); default every unit',
+        valueHint: 'UNIT',
+      },
+      ...jsonArg,
+    },
+    loopActions,
+    (m) => m.unitsStatus,
   ),
   'add-miner': member('miner', true),
   'remove-miner': member('miner', false),

@@ -3,7 +3,7 @@ import { SETTINGS_FIELDS } from '../fields'
 import { adapterGroup } from '../kinds'
 import { createPrompter } from '../prompt'
 import { renderSettings } from '../views'
-import { type EntityMenuSpec, entityMenu } from './entity-menu'
+import { type EntityMenuSpec, entityMenu, invoke } from './entity-menu'
 import { askFields, attempt, type Choice, choose, menuLoop, QuitMenu, type Session } from './kit'
 import { adapterSpec, energySourceSpec, minerSpec, policySpec, unitSpec } from './specs'
 
@@ -43,10 +43,19 @@ function settingsMenu(session: Session): Promise<void> {
   )
 }
 
+/** The last entries of the decision log, newest first (as `decisions list`). */
+async function decisionLog(session: Session): Promise<void> {
+  session.prompter.say(session.data.terminal.paint.bold('\n--- Decision log (last 20) ---'))
+  const { listDecisions, DEFAULT_DECISIONS_LIMIT } = await import('../actions/loop')
+  await attempt(session, '', () =>
+    invoke(session, listDecisions, { limit: String(DEFAULT_DECISIONS_LIMIT) }),
+  )
+}
+
 /**
  * The interactive menu: upstream's tree (Energy, Miners, Policies, Notifiers, Optimization
- * Units, External Services, Mining Performance Trackers) plus System Settings. Every entity menu
- * is the same generic one. Invalid choices ask again; `q`, Ctrl-C or the end of input leave.
+ * Units, External Services, Mining Performance Trackers) plus System Settings and the decision
+ * log. Every entity menu is the same generic one. Invalid choices ask again; `q`, Ctrl-C or the end of input leave.
  */
 export async function runMenu(data: CommandData): Promise<void> {
   const prompter = createPrompter({ input: data.terminal.stdin, output: data.terminal.stdout })
@@ -69,6 +78,7 @@ export async function runMenu(data: CommandData): Promise<void> {
     adapters('external_service', 'External Services'),
     adapters('mining_performance_tracker', 'Mining Performance Trackers'),
     { label: 'System Settings', run: () => settingsMenu(session) },
+    { label: 'Decision log', run: () => decisionLog(session) },
   ]
   try {
     const entries = [

@@ -28,6 +28,7 @@ const adapters = () => import('../actions/adapter-extras')
 const trackerViews = () => import('../actions/trackers')
 const minerActions = () => import('../actions/miners')
 const unitActions = () => import('../actions/units')
+const loopActions = () => import('../actions/loop')
 const policyActions = () => import('../actions/policies')
 
 /**
@@ -272,6 +273,7 @@ export function minerSpec(session: Session): EntityMenuSpec<MinerEntity> {
       link('Set controller', false),
       link('Unlink controller', true),
       act('Features', (m) => m.features),
+      act('Release (end the manual hold of a start or stop)', (m) => m.release),
     ],
   }
 }
@@ -300,6 +302,21 @@ export function unitSpec(session: Session): EntityMenuSpec<OptimizationUnit> {
     unitActions,
     'unit',
   )
+  const loop = actionsOf<Awaited<ReturnType<typeof loopActions>>, OptimizationUnit>(
+    session,
+    loopActions,
+    'unit',
+  )
+  const cycle = (label: string, dryRun: boolean): EntityAction<OptimizationUnit> => ({
+    label,
+    run: (unit) =>
+      attempt(session, '', async () => {
+        session.prompter.say(session.data.terminal.paint.bold(`\n--- ${label}: ${unit.name} ---`))
+        const module = await loopActions()
+        // `--unit`, as the command takes it.
+        await invoke(session, module.runCycle, { unit: unit.id, 'dry-run': dryRun })
+      }),
+  })
   const member = (kind: 'miner' | 'notifier', adding: boolean): EntityAction<OptimizationUnit> => {
     const noun = kind === 'miner' ? 'Miner' : 'Notifier'
     return {
@@ -345,6 +362,9 @@ export function unitSpec(session: Session): EntityMenuSpec<OptimizationUnit> {
         ? act('Disable', (m) => (i) => m.setEnabled(false, i))
         : act('Enable', (m) => (i) => m.setEnabled(true, i)),
       act('Decisional context', (m) => m.context),
+      cycle('Run a cycle now (dry run)', true),
+      cycle('Run a cycle now', false),
+      loop('Status', (m) => m.unitsStatus),
       member('miner', true),
       member('miner', false),
       member('notifier', true),

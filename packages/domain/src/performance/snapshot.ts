@@ -20,6 +20,8 @@ export interface SnapshotParts {
   stale?: boolean
   /** Parts that failed, with the error's code; the other parts are kept. */
   errors?: readonly SnapshotError[]
+  /** Set to `history` when pool_stats.average_hashrate_7d was filled from our own history. */
+  average_hashrate_7d_source?: 'pool' | 'history' | null
 }
 
 /** Newest share of the account: its own `last_share_at` or any worker's, whichever is later. */
@@ -80,6 +82,8 @@ export function createSnapshot(parts: SnapshotParts): MiningPerformanceSnapshot 
       workers_online: stats ? countOnlineWorkers(stats) : null,
       workers_total: stats ? stats.workers.length : null,
       payout_progress: ratio(stats?.unpaid_balance, schedule?.threshold),
+      average_hashrate_7d_source:
+        parts.average_hashrate_7d_source ?? (stats?.average_hashrate_7d ? 'pool' : null),
     },
     'snapshot',
   )

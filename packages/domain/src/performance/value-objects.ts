@@ -104,6 +104,10 @@ export const MiningPerformanceSnapshotSchema = v.object({
     v.nullable(RatioSchema),
     'Unpaid balance divided by the payout threshold (1 = threshold reached)',
   ),
+  average_hashrate_7d_source: described(
+    v.nullable(v.picklist(['pool', 'history'])),
+    "Where pool_stats.average_hashrate_7d comes from: the pool, or Edge Mining's own history when the pool gives none (Ocean)",
+  ),
 })
 export type MiningPerformanceSnapshot = v.InferOutput<typeof MiningPerformanceSnapshotSchema>
 

@@ -1,0 +1,62 @@
+import { createFetch } from 'ofetch'
+
+/** What one POST came back with: a response, or why there was none. */
+export type PostOutcome =
+  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'timeout' }
+  | { kind: 'network'; code: string | undefined }
+
+/** A system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) found on the error or its causes. */
+function networkCodeOf(error: unknown): string | undefined {
+  let current = error
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code } = current as { code?: unknown }
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/**
+ * One POST through ofetch with its retry off and redirects not followed. Never throws: a
+ * failure comes back as an outcome, and the ofetch error is dropped on purpose — its message
+ * holds the URL (the Bot API's URL holds the token) and its `options` the headers.
+ */
+export async function post(options: {
+  fetch: typeof globalThis.fetch | undefined
+  url: string
+  headers: Record<string, string>
+  body: string
+  timeoutMs: number
+}): Promise<PostOutcome> {
+  const ofetch = createFetch(options.fetch === undefined ? {} : { fetch: options.fetch })
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, options.timeoutMs)
+  try {
+    const response = await ofetch.raw(options.url, {
+      method: 'POST',
+      headers: options.headers,
+      body: options.body,
+      retry: 0,
+      redirect: 'manual',
+      responseType: 'text',
+      ignoreResponseError: true,
+      signal: controller.signal,
+    })
+    return {
+      kind: 'response',
+      status: response.status,
+      headers: response.headers,
+      text: typeof response._data === 'string' ? response._data : '',
+    }
+  } catch (error) {
+    if (timedOut) return { kind: 'timeout' }
+    return { kind: 'network', code: networkCodeOf(error) }
+  } finally {
+    clearTimeout(timer)
+  }
+}

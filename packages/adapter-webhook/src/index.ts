@@ -1,0 +1,25 @@
+export {
+  parseWebhookConfig,
+  REDACTED,
+  redactWebhookConfig,
+  WEBHOOK_SECRET_FIELDS,
+  type WebhookNotifierConfig,
+  type WebhookNotifierConfigInput,
+  WebhookNotifierConfigSchema,
+  webhookNotifierConfigJsonSchema,
+} from './config'
+export {
+  createWebhookNotifier,
+  EVENT_HEADER,
+  EVENT_ID_HEADER,
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  WEBHOOK_RETRY_BASE_MS,
+  WEBHOOK_SEND_BUDGET_MS,
+  type WebhookEvent,
+  type WebhookNotifier,
+  type WebhookNotifierOptions,
+  webhookBody,
+  webhookEventId,
+  webhookNotifierDefinition,
+} from './notifier'
