@@ -1,4 +1,25 @@
 export { apiBaseUrlField, configJsonSchema, requestTimeoutSecondsField } from './config'
+export {
+  deviceBaseUrl,
+  deviceHostField,
+  devicePasswordField,
+  devicePortField,
+  deviceTimeoutSecondsField,
+  hostPortCheck,
+} from './device-config'
+export {
+  createDeviceHttp,
+  createInFlight,
+  type DeviceHttp,
+  type DeviceHttpOptions,
+  type DeviceRequest,
+  type DeviceResponse,
+  deviceErrorForStatus,
+  encodeQuery,
+  parseDeviceBody,
+  parseJsonText,
+  retryAfterSeconds,
+} from './device-http'
 export { toPoolError } from './errors'
 export {
   type CacheWithMeta,

@@ -1,8 +1,12 @@
+import { axeOsDefinition } from '@edge-mining/adapter-axeos'
 import { braiinsTrackerDefinition } from '@edge-mining/adapter-braiins'
+import { braiinsOsDefinition } from '@edge-mining/adapter-braiins-os'
 import { allDummyDefinitions } from '@edge-mining/adapter-dummy'
 import { allHomeAssistantDefinitions } from '@edge-mining/adapter-home-assistant'
 import { ntfyNotifierDefinition } from '@edge-mining/adapter-ntfy'
 import { oceanTrackerDefinition } from '@edge-mining/adapter-ocean'
+import { shellyDefinition } from '@edge-mining/adapter-shelly'
+import { tasmotaDefinition } from '@edge-mining/adapter-tasmota'
 import { telegramNotifierDefinition } from '@edge-mining/adapter-telegram'
 import { webhookNotifierDefinition } from '@edge-mining/adapter-webhook'
 import type { AnyAdapterDefinition } from '@edge-mining/domain'
@@ -21,5 +25,10 @@ export function shippedAdapterDefinitions(resources: { cache: Cache }): AnyAdapt
     telegramNotifierDefinition,
     ntfyNotifierDefinition,
     webhookNotifierDefinition,
+    // Miners and plugs on the LAN (issue 14).
+    braiinsOsDefinition,
+    axeOsDefinition,
+    shellyDefinition,
+    tasmotaDefinition,
   ]
 }

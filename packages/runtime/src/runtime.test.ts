@@ -42,6 +42,10 @@ describe('openRuntime', () => {
     expect(registry.forKind('miner_controller').types()).toEqual([
       'dummy',
       'generic_socket_home_assistant_api',
+      'braiins_os',
+      'axeos',
+      'shelly',
+      'tasmota',
     ])
     expect(registry.forKind('energy_monitor').types()).toEqual([
       'dummy_solar',

@@ -1,6 +1,46 @@
 export { CLI_USAGE, type RunningSiteSimulator, runCli } from './cli.ts'
 export { createSimClock, type SimClock, type SimClockOptions } from './clock.ts'
 export {
+  AXEOS_ENDPOINTS,
+  type AxeOsEndpoint,
+  type AxeOsFake,
+  type AxeOsFakeOptions,
+  type AxeOsFakeState,
+  type AxeOsRequest,
+  startAxeOsFake,
+} from './devices/axeos.ts'
+export {
+  BRAIINS_OS_ENDPOINTS,
+  type BraiinsOsEndpoint,
+  type BraiinsOsFake,
+  type BraiinsOsFakeOptions,
+  type BraiinsOsFakeState,
+  type BraiinsOsRequest,
+  startBraiinsOsFake,
+} from './devices/braiins-os.ts'
+export type {
+  DeviceFault,
+  DeviceFaultRule,
+  DevicePlacement,
+  DeviceRequestEntry,
+} from './devices/common.ts'
+export {
+  SHELLY_ENDPOINTS,
+  type ShellyEndpoint,
+  type ShellyFake,
+  type ShellyFakeOptions,
+  type ShellyRequest,
+  startShellyFake,
+} from './devices/shelly.ts'
+export {
+  startTasmotaFake,
+  TASMOTA_ENDPOINTS,
+  type TasmotaEndpoint,
+  type TasmotaFake,
+  type TasmotaFakeOptions,
+  type TasmotaRequest,
+} from './devices/tasmota.ts'
+export {
   FORECAST_ENTITIES,
   type SensorConventions,
   type SensorSpec,

@@ -1,0 +1,10 @@
+export {
+  AXEOS_FEATURES,
+  AXEOS_TYPE,
+  type AxeOsConfig,
+  type AxeOsConfigInput,
+  AxeOsConfigSchema,
+  type AxeOsController,
+  axeOsDefinition,
+  createAxeOsController,
+} from './controller'
