@@ -64,9 +64,12 @@ export async function flush(rounds = 20): Promise<void> {
   for (let round = 0; round < rounds; round++) await new Promise((resolve) => setImmediate(resolve))
 }
 
-/** Waits (real time, a few ms at a time) until `condition` holds, up to ~2 s. */
+/**
+ * Waits (real time, a few ms at a time) until `condition` holds, up to ~10 s: a loaded CI
+ * machine running every package's tests at once can take seconds to answer a loopback request.
+ */
 export async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let turn = 0; turn < 400; turn++) {
+  for (let turn = 0; turn < 2000; turn++) {
     if (condition()) return
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
