@@ -202,15 +202,16 @@ function formatWhen(at) {
   return `${dateFormat({ weekday: 'short', day: 'numeric', month: 'short' }).format(ms)}, ${time}`
 }
 
-/** `Sat 20 Jun 2026, 14:32:05`. @param {string | number} at */
+/** `Sat 20 Jun, 14:32:05` (the year too when it is not this one). @param {string | number} at */
 function formatFull(at) {
   const ms = toMs(at)
   if (!Number.isFinite(ms)) return '—'
+  const year = dateFormat({ year: 'numeric' })
   return dateFormat({
     weekday: 'short',
     day: 'numeric',
     month: 'short',
-    year: 'numeric',
+    ...(year.format(ms) === year.format(serverNow()) ? {} : { year: 'numeric' }),
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
@@ -440,6 +441,17 @@ function holdSentence(hold) {
 }
 
 /**
+ * The reason without the leaves it quotes in field paths when the rule that decided is in the
+ * trace: those are shown in words beside it.
+ * @param {{ reason: string, rule?: any, rule_id?: string | null, trace?: any[] | null }} entry
+ */
+function plainReason(entry) {
+  const ruleNode = decidingRule(entry.trace, entry.rule?.id ?? entry.rule_id)
+  const reason = entry.reason ?? ''
+  return decidingLeaves(ruleNode).length > 0 ? reason.replace(QUOTED_LEAVES, '') : reason
+}
+
+/**
  * Why a miner was decided so: the sentence, then rule, deciding leaves and hold as a list.
  * Works for a cycle's plan and for a decision-log entry alike.
  * @param {{ reason: string, rule?: any, rule_id?: string | null, rule_name?: string | null, rule_type?: string | null, trace?: any[] | null, hold?: any, details?: any }} entry
@@ -500,8 +512,7 @@ function explanation(entry) {
   }
   const hold = entry.hold ?? entry.details?.hold
   if (hold) rows.push(['Held by', holdSentence(hold)])
-  // The leaves are listed in words below: the sentence need not quote them in field paths too.
-  const reason = leaves.length > 0 ? (entry.reason ?? '').replace(QUOTED_LEAVES, '') : entry.reason
+  const reason = plainReason(entry)
   return h(
     'div',
     { class: 'why' },
@@ -1279,7 +1290,7 @@ function drawChart(container, chart, span) {
         },
         {
           ...axis,
-          size: 64,
+          size: 76,
           values: (/** @type {unknown} */ _u, /** @type {number[]} */ ticks) =>
             ticks.map(chart.format),
         },
@@ -1554,7 +1565,7 @@ function decisionEntry(entry) {
           { class: `outcome outcome-${entry.outcome}` },
           change ? `${outcome}: ${change}` : outcome,
         ),
-        h('span', { class: 'summary-reason' }, localizeInstants(entry.reason)),
+        h('span', { class: 'summary-reason' }, localizeInstants(plainReason(entry))),
       ),
       h(
         'div',
@@ -1799,7 +1810,7 @@ async function trackerSection(tracker) {
             ['When', 'Amount'],
             body.map(
               /** @param {any} reward */ (reward) => [
-                formatFull(reward.timestamp),
+                formatWhen(reward.timestamp),
                 formatSats(reward.amount),
               ],
             ),
