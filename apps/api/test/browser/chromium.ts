@@ -42,3 +42,5 @@ function isExecutable(path: string): boolean {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), args: ['--no-sandbox'] })
 }
+
+export type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
