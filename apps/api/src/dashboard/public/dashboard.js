@@ -350,6 +350,8 @@ const FIELD_LABEL = {
   'timestamp.weekday': 'Day of the week (0 = Monday)',
   'miner_state.status': 'Miner status',
   'miner_state.power_consumption': 'Miner power',
+  'miner.power_consumption_max': 'the miner’s maximum power',
+  'miner.hash_rate_max': 'the miner’s maximum hash rate',
   'mining_performance.pool_stats.unpaid_balance': 'Unpaid balance',
   'mining_performance.payout_progress': 'Payout progress',
   'mining_performance.seconds_since_last_share': 'Time since the last share',
