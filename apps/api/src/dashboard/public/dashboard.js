@@ -142,11 +142,8 @@ tokenForm.addEventListener('submit', (event) => {
     byId('token-error').textContent = 'This browser does not let the page keep the token.'
     return
   }
-  tokenInput.value = ''
-  tokenForm.hidden = true
-  content.hidden = false
-  forgetButton.hidden = false
-  void boot()
+  // A fresh start with the token: nothing half-loaded without it stays behind.
+  location.reload()
 })
 
 forgetButton.hidden = storedToken() === null
@@ -1330,12 +1327,14 @@ async function loadMarks(unitId, sinceIso) {
   return marks
 }
 
+/** Which drawing is the latest: a slower, older one must not draw over it. */
+let chartsDrawn = 0
+
 /** @param {any} unit @param {Map<string, any>} miners @param {'24h' | '7d'} rangeName */
 async function drawCharts(unit, miners, rangeName) {
+  const ticket = ++chartsDrawn
   const container = byId('charts')
   setBusy(container, true)
-  for (const plot of plots) plot.destroy()
-  plots = []
   const range = RANGES[rangeName]
   const to = serverNow()
   const from = to - range.seconds * 1000
@@ -1363,7 +1362,10 @@ async function drawCharts(unit, miners, rangeName) {
     label,
     points: points.get(name) ?? [],
   })
+  if (ticket !== chartsDrawn) return
   const span = /** @type {[number, number]} */ ([from / 1000, to / 1000])
+  for (const plot of plots) plot.destroy()
+  plots = []
   container.replaceChildren()
   drawChart(
     container,
@@ -1627,13 +1629,17 @@ async function startDecisions() {
 
   /** @type {number | null} */
   let nextBefore = null
+  /** Which request is the latest: an older, slower answer must not be shown over it. */
+  let asked = 0
   const load = async (/** @type {boolean} */ more) => {
+    const ticket = ++asked
     setBusy(list, true)
     const params = new URLSearchParams({ limit: '50' })
     if (unitSelect.value) params.set('unit_id', unitSelect.value)
     if (minerSelect.value) params.set('miner_id', minerSelect.value)
     if (more && nextBefore !== null) params.set('before_id', String(nextBefore))
     const answer = await get(`/decisions?${params}`)
+    if (ticket !== asked) return
     if (!more) list.replaceChildren()
     list.append(...answer.decisions.map(decisionEntry))
     if (!more && answer.decisions.length === 0) {
