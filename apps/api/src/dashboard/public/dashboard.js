@@ -917,7 +917,7 @@ function minerItem(view, minerId) {
                   'span',
                   { class: executed.success ? 'ok' : 'error' },
                   executed.success
-                    ? ` — ${plan.action === 'start' ? 'started' : 'stopped'}, now ${STATUS_LABEL[/** @type {'on'} */ (executed.status_after)] ?? executed.status_after}`
+                    ? ` — ${plan.action === 'start' ? 'started' : 'stopped'}, now ${(STATUS_LABEL[/** @type {'on'} */ (executed.status_after)] ?? executed.status_after ?? 'unknown').toLowerCase()}`
                     : ` — the ${plan.action} failed: ${executed.error ?? 'unknown error'}`,
                 )
               : null,
