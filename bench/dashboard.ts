@@ -162,8 +162,12 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     const load = await loadPage(context, `${site.url}${PAGES[page]}`, page)
     await context.close()
+    const biggest = [...load.transfers].sort((a, b) => b.encoded - a.encoded)[0]
+    const heaviest = biggest
+      ? `; heaviest ${new URL(biggest.url).pathname} ${kb(biggest.encoded)} (${kb(biggest.decoded)} unpacked)`
+      : ''
     console.log(
-      `  ${page.padEnd(10)} ${kb(load.bytes).padStart(9)} in ${load.requests} requests   first contentful paint ${load.fcpMs.toFixed(0)} ms   filled ${load.filledMs.toFixed(0)} ms`,
+      `  ${page.padEnd(10)} ${kb(load.bytes).padStart(9)} in ${load.requests} requests   first contentful paint ${load.fcpMs.toFixed(0)} ms   filled ${load.filledMs.toFixed(0)} ms${heaviest}`,
     )
   }
 } finally {
