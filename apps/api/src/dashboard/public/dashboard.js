@@ -454,8 +454,9 @@ function plainReason(entry) {
  * Why a miner was decided so: the sentence, then rule, deciding leaves and hold as a list.
  * Works for a cycle's plan and for a decision-log entry alike.
  * @param {{ reason: string, rule?: any, rule_id?: string | null, rule_name?: string | null, rule_type?: string | null, trace?: any[] | null, hold?: any, details?: any }} entry
+ * @param {{ sentence?: boolean }} [options] `sentence: false` where the reason is already shown
  */
-function explanation(entry) {
+function explanation(entry, options = {}) {
   const rows = []
   const ruleName = entry.rule?.name ?? entry.rule_name
   const ruleNode = decidingRule(entry.trace, entry.rule?.id ?? entry.rule_id)
@@ -515,7 +516,7 @@ function explanation(entry) {
   return h(
     'div',
     { class: 'why' },
-    h('p', { class: 'reason' }, localizeInstants(reason ?? '')),
+    options.sentence === false ? null : h('p', { class: 'reason' }, localizeInstants(reason ?? '')),
     rows.length > 0
       ? h(
           'dl',
@@ -1574,7 +1575,7 @@ function decisionEntry(entry) {
       h(
         'div',
         { class: 'entry-detail' },
-        explanation(entry),
+        explanation(entry, { sentence: false }),
         entry.policy_name ? h('p', { class: 'muted' }, `Policy: ${entry.policy_name}`) : null,
         h('h3', { class: 'sub' }, 'Explain trace'),
         trace.length > 0
