@@ -7,6 +7,7 @@ import { routePath } from 'hono/route'
 import { describeRoute, openAPIRouteHandler } from 'hono-openapi'
 import * as v from 'valibot'
 import { bearerAuth } from './auth'
+import { createDashboardRoutes } from './dashboard/routes'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
@@ -230,6 +231,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   app.route('/api/v1/rule-engine', createRuleEngineRoutes({ now: options.clock ?? Date.now }))
   app.route('/api/v1/decisional-context', createContextRoutes())
   app.route('/docs', createDocsRoutes())
+  app.route('/', createDashboardRoutes({ now: options.loop.now }))
 
   app.get(
     '/openapi.json',
