@@ -2,6 +2,7 @@ import { type ConsolaInstance, createLogger } from '@edge-mining/runtime'
 import type { Services } from '@edge-mining/services'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import { cors } from 'hono/cors'
 import { routePath } from 'hono/route'
 import { describeRoute, openAPIRouteHandler } from 'hono-openapi'
@@ -79,6 +80,8 @@ async function scrubResponse(
 ): Promise<void> {
   if (secrets.length === 0 || !res.body) return
   if (!/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return
+  // Only routes without secrets are compressed; a compressed body is never read as text here.
+  if (res.headers.has('content-encoding')) return
   const text = await res.text()
   const clean = scrubSecretValues(text, secrets)
   const headers = new Headers(res.headers)
@@ -151,6 +154,12 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   // every response into a full Response object (several times the cost of a whole GET), so
   // clients that cannot need CORS (curl, scripts, Prometheus) skip it.
   app.use('*', (c, next) => (c.req.header('origin') ? allowCors(c, next) : next()))
+
+  // The two answers that grow with time (the charts' history, the log's pages) go compressed
+  // to clients that accept it; small answers and the event stream stay as they are.
+  const compressLarge = compress({ threshold: 2048 })
+  app.use('/api/v1/history', compressLarge)
+  app.use('/api/v1/decisions', compressLarge)
 
   if (options.apiToken) {
     const auth = bearerAuth(options.apiToken)

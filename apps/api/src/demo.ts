@@ -312,6 +312,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
     const v1 = `${api.url}/api/v1`
     const urls = [
+      { label: 'Dashboard', url: `${api.url}/` },
       { label: 'API docs', url: `${api.url}/docs` },
       { label: 'Home Assistant (simulated)', url: `${site.url}/api/` },
       { label: 'Decision log', url: `${v1}/decisions?unit_id=${unit.id}` },

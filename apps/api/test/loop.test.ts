@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { buildSite, expectStatus, type Site, V1 } from './site'
 import { fixedClock, type Loose, makeApp } from './support'
@@ -179,6 +180,28 @@ describe('GET /api/v1/history', () => {
       expect(Date.parse(at)).toBeLessThanOrEqual(Date.parse(NOON) + 60_000)
       expect(value).toBeGreaterThan(0)
     }
+  })
+
+  it('goes compressed to a client that accepts it once it is large', async () => {
+    const { json, request, site, clock } = await noonSite()
+    for (let cycle = 0; cycle < 40; cycle++) {
+      await expectStatus(json, 'POST', `${V1}/evaluate`, 200)
+      clock.advance(5_000)
+    }
+    const from = new Date(Date.parse(NOON) - 60_000).toISOString()
+    const series = ['production', 'consumption', 'surplus_power'].map(
+      (name) => `unit:${site.unit.id}:${name}`,
+    )
+    const path = `${V1}/history?series=${series.join(',')}&from=${from}&step=5`
+    const plain = await request(path)
+    const body = await plain.text()
+    expect(body.length, body.slice(0, 200)).toBeGreaterThan(2048)
+    expect(plain.headers.get('content-encoding')).toBe(null)
+    const packed = await request(path, { headers: { 'accept-encoding': 'gzip' } })
+    expect(packed.headers.get('content-encoding')).toBe('gzip')
+    const bytes = Buffer.from(await packed.arrayBuffer())
+    expect(bytes.length).toBeLessThan(body.length / 2)
+    expect(gunzipSync(bytes).toString()).toBe(body)
   })
 
   it('names the bad part of a query', async () => {

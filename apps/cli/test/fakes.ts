@@ -18,6 +18,7 @@ import {
   createServices,
 } from '@edge-mining/services'
 import * as v from 'valibot'
+import { onTestFinished } from 'vitest'
 import type { Timers } from '../src/command-kit'
 import { runCli } from '../src/run'
 import { createTerminal } from '../src/terminal'
@@ -203,13 +204,19 @@ export function memorySite(definitions: AnyAdapterDefinition[] = FAKE_ADAPTERS) 
   const repositories = createMemoryRepositories()
   const loopRepositories = createMemoryLoopRepositories()
   const registry = createAdapterRegistry(definitions)
-  const folder = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'edge-mining-cli-memory-'))
+  let folder: string | undefined
   return {
     repositories,
     /** The loop's state (overrides, decision log, lease), kept across runs as the database keeps it. */
     loopRepositories,
     /** Writes a file (in a fresh temporary folder) for a command to read. */
     write(name: string, text: string): string {
+      if (folder === undefined) {
+        const created = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'edge-mining-cli-memory-'))
+        folder = created
+        // Written from inside a test: gone when that test ends.
+        onTestFinished(() => fs.rmSync(created, { recursive: true, force: true }))
+      }
       const path = nodePath.join(folder, name)
       fs.writeFileSync(path, text)
       return path
