@@ -19,7 +19,7 @@ function bucketOf(at: number, bucketMs: number): number {
 }
 
 /**
- * The history on SQLite (table `history`): every reading added to the three tiers in one
+ * The history on SQLite (tables `history` and `history_series`): every reading added to the three tiers in one
  * transaction by UPSERT (sum, count, min, max), queries bucketed by the caller's step from the
  * finest tier that still covers the range, pruning in bounded batches so it never holds the
  * database for long.
@@ -27,10 +27,12 @@ function bucketOf(at: number, bucketMs: number): number {
 export function createHistoryRepository(connection: Connection): HistoryRepository {
   const { sqlite, path } = connection
   const statements = guarded(path, 'prepare the history statements on', () => ({
+    addSeries: sqlite.prepare('INSERT OR IGNORE INTO history_series (name) VALUES (?)'),
+    seriesId: sqlite.prepare('SELECT id FROM history_series WHERE name = ?').pluck(),
     upsert: sqlite.prepare(
-      `INSERT INTO history (series, tier, bucket, sum, count, min, max)
+      `INSERT INTO history (series_id, tier, bucket, sum, count, min, max)
        VALUES (@series, @tier, @bucket, @value, 1, @value, @value)
-       ON CONFLICT(series, tier, bucket) DO UPDATE SET
+       ON CONFLICT(series_id, tier, bucket) DO UPDATE SET
          sum = sum + excluded.sum, count = count + 1,
          min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
     ),
@@ -39,27 +41,45 @@ export function createHistoryRepository(connection: Connection): HistoryReposito
         // Bound numbers are REALs: cast the step so the division floors.
         `SELECT (bucket / CAST(@step AS INTEGER)) * CAST(@step AS INTEGER) AS at,
            SUM(sum) / SUM(count) AS value FROM history
-         WHERE series = @series AND tier = @tier AND bucket >= @from AND bucket < @to
+         WHERE series_id = @series AND tier = @tier AND bucket >= @from AND bucket < @to
          GROUP BY at ORDER BY at`,
       )
       .raw(),
     average: sqlite.prepare(
       `SELECT SUM(sum) / SUM(count) AS value, COUNT(*) AS buckets FROM history
-       WHERE series = @series AND tier = 1 AND bucket >= @from AND bucket < @to`,
+       WHERE series_id = @series AND tier = 1 AND bucket >= @from AND bucket < @to`,
     ),
     prune: sqlite.prepare(
-      `DELETE FROM history WHERE rowid IN (
-         SELECT rowid FROM history WHERE tier = @tier AND bucket < @before LIMIT @limit)`,
+      `DELETE FROM history WHERE (series_id, tier, bucket) IN (
+         SELECT series_id, tier, bucket FROM history
+         WHERE tier = @tier AND bucket < @before LIMIT @limit)`,
     ),
     rows: sqlite.prepare('SELECT COUNT(*) FROM history').pluck(),
-    series: sqlite.prepare('SELECT COUNT(DISTINCT series) FROM history').pluck(),
+    series: sqlite.prepare('SELECT COUNT(DISTINCT series_id) FROM history').pluck(),
   }))
+  /** Series ids never change once given: kept for the process, looked up on a miss only. */
+  const ids = new Map<string, number>()
+  const known = (name: string): number | null => {
+    const cached = ids.get(name)
+    if (cached !== undefined) return cached
+    const id = statements.seriesId.get(name) as number | undefined
+    if (id === undefined) return null
+    ids.set(name, id)
+    return id
+  }
+  const idOf = (name: string): number => {
+    const id = known(name)
+    if (id !== null) return id
+    statements.addSeries.run(name)
+    return known(name) as number
+  }
   const record = sqlite.transaction(
     (points: readonly { series: string; at: number; value: number }[]) => {
       for (const point of points) {
+        const series = idOf(point.series)
         for (const { tier, bucketMs } of HISTORY_TIERS) {
           statements.upsert.run({
-            series: point.series,
+            series,
             tier,
             bucket: bucketOf(point.at, bucketMs),
             value: point.value,
@@ -83,15 +103,22 @@ export function createHistoryRepository(connection: Connection): HistoryReposito
       const step = Math.floor(query.stepMs)
       if (!(step >= 1)) throw new InvalidValueError('step', query.stepMs, 'at least 1 ms')
       const tier = historyTierFor(query.from, query.now, step)
-      return query.series.map((series) => ({
-        series,
-        points: guarded(path, 'read', () =>
-          statements.query.all({ series, tier, from: query.from, to: query.to, step }),
-        ) as [number, number][],
-      }))
+      return query.series.map((series) => {
+        const id = guarded(path, 'read', () => known(series))
+        return {
+          series,
+          points: (id === null
+            ? []
+            : guarded(path, 'read', () =>
+                statements.query.all({ series: id, tier, from: query.from, to: query.to, step }),
+              )) as [number, number][],
+        }
+      })
     },
     average(series, from, to) {
-      const row = guarded(path, 'read', () => statements.average.get({ series, from, to })) as
+      const id = guarded(path, 'read', () => known(series))
+      if (id === null) return null
+      const row = guarded(path, 'read', () => statements.average.get({ series: id, from, to })) as
         | { value: number | null; buckets: number }
         | undefined
       if (!row || row.value === null || row.buckets === 0) return null

@@ -3,6 +3,7 @@ import nodePath from 'node:path'
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { expect, test } from 'vitest'
 import {
+  createHistoryRepository,
   createSqliteCacheStore,
   createTrackerRepository,
   DEFAULT_MIGRATIONS_FOLDER,
@@ -78,6 +79,43 @@ test('a database of migrations 0000 + 0001 is migrated in place, its data intact
     fs.readFileSync(nodePath.join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
   ) as { entries: unknown[] }
   expect(applied.get()).toBe(journal.entries.length)
+})
+
+test('history written before 0004 is carried into the compact table, by series', () => {
+  const landed = db.open({ migrationsFolder: migrationsUpTo('0003_history') })
+  const insert = landed.sqlite.prepare(
+    'INSERT INTO history (series, tier, bucket, sum, count, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+  insert.run('unit:a:production', 1, 60_000, 9000, 3, 2900, 3100)
+  insert.run('unit:a:production', 1, 120_000, 3300, 1, 3300, 3300)
+  insert.run('miner:b:power', 1, 60_000, 2400, 2, 1200, 1200)
+  landed.close()
+
+  const upgraded = db.open()
+  const history = createHistoryRepository(upgraded)
+  expect(
+    history.query({
+      series: ['unit:a:production', 'miner:b:power', 'miner:c:power'],
+      from: 0,
+      to: 180_000,
+      now: 180_000,
+      stepMs: 60_000,
+    }),
+  ).toEqual([
+    {
+      series: 'unit:a:production',
+      points: [
+        [60_000, 3000],
+        [120_000, 3300],
+      ],
+    },
+    { series: 'miner:b:power', points: [[60_000, 1200]] },
+    { series: 'miner:c:power', points: [] },
+  ])
+  expect(history.stats()).toEqual({ rows: 3, series: 2 })
+  // New readings of an old series land in its rows.
+  history.record([{ series: 'miner:b:power', at: 90_000, value: 1500 }])
+  expect(history.average('miner:b:power', 0, 180_000)?.value).toBe(1300)
 })
 
 test('every table and column of schema.ts exists as the migrations create it', () => {

@@ -206,16 +206,26 @@ export const poolCacheCooldowns = sqliteTable('pool_cache_cooldowns', {
 })
 
 /**
+ * The names of the history's series (`miner:<id>:power`…), each stored once: the history's
+ * rows carry the small integer id instead of the name (a third of the file at 90 days).
+ */
+export const historySeries = sqliteTable('history_series', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull().unique(),
+})
+
+/**
  * History of readings for charts and for what the pools do not give (Ocean's 7-day average):
  * one row per (series, tier, bucket) holding the sum, count, min and max of the readings in it.
  * Tier 0 keeps every reading (bucket = its instant) for 24 h, tier 1 one-minute buckets for
  * 7 days, tier 2 fifteen-minute buckets for 90 days (domain `HISTORY_TIERS`). A reading is
- * added to all three as it is written, so the size is bounded by the retentions alone.
+ * added to all three as it is written, so the size is bounded by the retentions alone. The
+ * table is WITHOUT ROWID (migration 0004): the key is the row, with no second copy in an index.
  */
 export const historyBuckets = sqliteTable(
   'history',
   {
-    series: text('series').notNull(),
+    series_id: integer('series_id').notNull(),
     tier: integer('tier').notNull(),
     bucket: integer('bucket').notNull(),
     sum: real('sum').notNull(),
@@ -224,7 +234,7 @@ export const historyBuckets = sqliteTable(
     max: real('max').notNull(),
   },
   (table) => [
-    primaryKey({ columns: [table.series, table.tier, table.bucket] }),
+    primaryKey({ columns: [table.series_id, table.tier, table.bucket] }),
     index('history_tier_bucket').on(table.tier, table.bucket),
   ],
 )
