@@ -14,6 +14,8 @@ import { createHomeAssistantClient } from './client'
 export interface TestPlatform extends Platform {
   /** Moves the clock forward, firing the timers due on the way, each at its own instant. */
   advance(ms: number): void
+  /** Ms until the earliest timer, or null when none is set. */
+  nextTimerIn(): number | null
 }
 
 export function createTestPlatform(startIso: string): TestPlatform {
@@ -33,6 +35,10 @@ export function createTestPlatform(startIso: string): TestPlatform {
     },
     fetch: (input, init) => globalThis.fetch(input, init),
     randomUUID: () => `00000000-0000-4000-8000-${(++issued).toString(16).padStart(12, '0')}`,
+    nextTimerIn() {
+      const next = Math.min(...[...timers.values()].map((timer) => timer.at))
+      return Number.isFinite(next) ? next - now : null
+    },
     advance(ms) {
       const target = now + ms
       for (;;) {
