@@ -10,10 +10,11 @@
  * Each server runs as its own process (ours from its build: `pnpm build` first, as `pnpm start`
  * runs it), so the load generator does not share its event loop.
  * BENCH_SECONDS (default 10) sets the duration of each run, BENCH_CONNECTIONS (default 10) the
- * concurrent connections.
+ * concurrent connections. BENCH_PROFILE=1 runs our server under V8's CPU profiler and prints,
+ * after the runs, where its time went: the functions with the most self time.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,19 +25,34 @@ import autocannon from 'autocannon'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const profile = process.env.BENCH_PROFILE === '1'
 const entry = fileURLToPath(new URL('../apps/api/dist/main.mjs', import.meta.url))
 if (!existsSync(entry)) {
   console.error(`API build not found at ${entry}: run \`pnpm build\` first`)
   process.exit(1)
 }
 
-async function load(title: string, url: string): Promise<number> {
+/** CPU time (user + system) a process has used, in µs (Linux; clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+interface Load {
+  rate: number
+  /** Server CPU per answered request, µs: what the server costs, whatever the load generator. */
+  cpuPerRequest: number
+}
+
+async function load(title: string, url: string, pid: number): Promise<Load> {
+  const before = cpuMicros(pid)
   const result = await autocannon({ url, connections, duration: seconds })
+  const cpuPerRequest = (cpuMicros(pid) - before) / result.requests.total
   const non2xx = result.non2xx + result.errors + result.timeouts
   console.log(
-    `${title.padEnd(30)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   ${result.requests.total} requests, ${non2xx} not 2xx`,
+    `${title.padEnd(30)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   server CPU ${cpuPerRequest.toFixed(1).padStart(5)} µs/request   ${result.requests.total} requests, ${non2xx} not 2xx`,
   )
-  return result.requests.average
+  return { rate: result.requests.average, cpuPerRequest }
 }
 
 /** Resident set size of a process, in MB (Linux). */
@@ -95,11 +111,15 @@ console.log(
   `Node ${process.version}, each server in its own process (ours: built dist, LOG_LEVEL=warn), ${connections} connections, ${seconds} s per run`,
 )
 // Request logs off (warnings only): they would measure the terminal, not the server.
-const ours = await startServer([entry], {
-  DB_PATH: join(folder, 'bench.db'),
-  POLICIES_DIR: join(folder, 'policies'),
-  LOG_LEVEL: 'warn',
-})
+const profileDir = join(folder, 'profile')
+const ours = await startServer(
+  profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, entry] : [entry],
+  {
+    DB_PATH: join(folder, 'bench.db'),
+    POLICIES_DIR: join(folder, 'policies'),
+    LOG_LEVEL: 'warn',
+  },
+)
 try {
   const { base } = ours
   // Idle after start: every route is mounted; nothing has been asked yet but /health.
@@ -121,21 +141,30 @@ try {
   const body = await (await fetch(stats)).text()
 
   const bare = await startServer(['--import', 'tsx', bareEntry], { BENCH_BODY: body })
-  let bareHealth: number
-  let bareStats: number
+  let bareHealth: Load
+  let bareStats: Load
   try {
-    bareHealth = await load('bare Hono GET /health', `${bare.base}/health`)
-    bareStats = await load(`bare Hono GET /stats (${body.length} B)`, `${bare.base}/stats`)
+    bareHealth = await load('bare Hono GET /health', `${bare.base}/health`, bare.pid)
+    bareStats = await load(
+      `bare Hono GET /stats (${body.length} B)`,
+      `${bare.base}/stats`,
+      bare.pid,
+    )
   } finally {
     await bare.stop()
   }
-  const healthRate = await load('ours GET /health', `${base}/health`)
-  const statsRate = await load('ours GET …/{id}/stats (cached)', stats)
+  const health = await load('ours GET /health', `${base}/health`, ours.pid)
+  const cached = await load('ours GET …/{id}/stats (cached)', stats, ours.pid)
+  const ratio = (a: number, b: number) => (a / b).toFixed(2)
   console.log(
-    `ours /health ÷ bare Hono /health = ${(healthRate / bareHealth).toFixed(2)} (target ≥ 0.7); cached stats ÷ ours /health = ${(statsRate / healthRate).toFixed(2)} (target ≥ 0.7)`,
+    `throughput: ours /health ÷ bare Hono /health = ${ratio(health.rate, bareHealth.rate)} (target ≥ 0.7); cached stats ÷ ours /health = ${ratio(cached.rate, health.rate)} (target ≥ 0.7)`,
+  )
+  // The load generator shares the 2 cores: server CPU per request is the steadier measure.
+  console.log(
+    `server CPU:  bare Hono /health ÷ ours = ${ratio(bareHealth.cpuPerRequest, health.cpuPerRequest)}; ours /health ÷ cached stats = ${ratio(health.cpuPerRequest, cached.cpuPerRequest)}`,
   )
   console.log(
-    `for scale: bare Hono's same-size body ÷ its /health = ${(bareStats / bareHealth).toFixed(2)}; ours cached stats ÷ bare Hono's same body = ${(statsRate / bareStats).toFixed(2)}`,
+    `for scale: bare Hono's same-size body ÷ its /health = ${ratio(bareStats.rate, bareHealth.rate)} (CPU ${ratio(bareHealth.cpuPerRequest, bareStats.cpuPerRequest)}); ours cached stats ÷ bare Hono's same body = ${ratio(cached.rate, bareStats.rate)}`,
   )
   console.log(
     `RSS after start, idle: ${idleRss.toFixed(1)} MB (target ≤ 70 MB); after the runs: ${rssMegabytes(ours.pid).toFixed(1)} MB`,
@@ -150,5 +179,38 @@ try {
 } finally {
   await ours.stop()
   await ocean.close()
+  if (profile) printProfile(profileDir)
   rmSync(folder, { recursive: true, force: true })
+}
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+}
+
+/** The top functions by self time in the server's CPU profile (all runs together). */
+function printProfile(dir: string) {
+  const [file] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))
+  if (!file) return console.log('no CPU profile was written')
+  const { nodes, samples, timeDeltas } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: ProfileNode[]
+    samples: number[]
+    timeDeltas: number[]
+  }
+  const byId = new Map(nodes.map((node) => [node.id, node]))
+  const self = new Map<string, number>()
+  let total = 0
+  samples.forEach((id, index) => {
+    const frame = byId.get(id)?.callFrame
+    if (!frame) return
+    const where = frame.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
+    const key = `${frame.functionName || '(anonymous)'} ${where.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`
+    const delta = timeDeltas[index] ?? 0
+    self.set(key, (self.get(key) ?? 0) + delta)
+    total += delta
+  })
+  console.log('\nour server, self time by function (top 25):')
+  for (const [key, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${((100 * micros) / total).toFixed(1).padStart(5)} %  ${key}`)
+  }
 }

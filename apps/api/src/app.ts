@@ -1,6 +1,6 @@
 import { type ConsolaInstance, createLogger } from '@edge-mining/runtime'
 import type { Services } from '@edge-mining/services'
-import { Hono } from 'hono'
+import { type Context, Hono, type Next } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import { cors } from 'hono/cors'
@@ -12,7 +12,7 @@ import { createDashboardRoutes } from './dashboard/routes'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
 import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
-import { logRequest } from './logging'
+import { logRequest, logsRequest } from './logging'
 import type { LoopControl } from './loop-control'
 import { type CacheCounters, createMetrics, type Metrics } from './metrics'
 import { createEnergySourceRoutes } from './routes/energy-sources'
@@ -112,14 +112,47 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
 
   const app = new Hono<ApiEnv>({ strict: false })
 
+  const limitBody = bodyLimit({
+    maxSize: bodyLimitBytes,
+    onError: () => {
+      throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
+    },
+  })
+  const allowCors = cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
+  })
+  /**
+   * Body limit, then CORS, then the routes. Only requests that may carry a body are measured:
+   * reading the body stream makes @hono/node-server build a full Request, several times the
+   * cost of a whole GET. Only browsers send Origin, and Hono's cors sets headers before the
+   * handler runs, which turns every response into a full Response object — so clients that
+   * cannot need CORS (curl, scripts, Prometheus) skip it.
+   */
+  const guarded = (c: Context<ApiEnv>, next: Next): Promise<Response | void> => {
+    const routes: Next = c.req.header('origin')
+      ? async () => {
+          // A preflight is answered by cors itself, without the routes.
+          const preflight = await allowCors(c, next)
+          if (preflight instanceof Response) c.res = preflight
+        }
+      : next
+    return BODYLESS_METHODS.has(c.req.method) ? routes() : limitBody(c, routes)
+  }
+
+  // One middleware in front of every request (each one more costs a dispatch step per request).
   app.use('*', async (c, next) => {
     const started = now()
-    c.set('secrets', [])
-    await next()
-    await scrubResponse(c.res, secretsOf(c), (clean) => {
-      c.res = undefined
-      c.res = clean
-    })
+    const answered = await guarded(c, next)
+    if (answered instanceof Response) c.res = answered
+    const secrets = secretsOf(c)
+    if (secrets.length > 0) {
+      await scrubResponse(c.res, secrets, (clean) => {
+        c.res = undefined
+        c.res = clean
+      })
+    }
     const status = c.res.status
     counts.total += 1
     counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
@@ -127,33 +160,15 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     // Only middleware patterns end in '*': no route matched.
     const pattern = routePath(c, -1)
     metrics.countRequest(c.req.method, pattern.endsWith('*') ? 'unmatched' : pattern, status)
-    logRequest(logger, {
-      method: c.req.method,
-      path: scrub(c.req.path, secretsOf(c)),
-      status,
-      ms: Math.round((now() - started) * 10) / 10,
-    })
+    if (logsRequest(logger, status)) {
+      logRequest(logger, {
+        method: c.req.method,
+        path: scrub(c.req.path, secretsOf(c)),
+        status,
+        ms: Math.round((now() - started) * 10) / 10,
+      })
+    }
   })
-
-  const limitBody = bodyLimit({
-    maxSize: bodyLimitBytes,
-    onError: () => {
-      throw new ApiError(413, `Request body too large: the limit is ${bodyLimitBytes} bytes`)
-    },
-  })
-  // Only requests that may carry a body are measured: reading the body stream makes
-  // @hono/node-server build a full Request, several times the cost of a whole GET.
-  app.use('*', (c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limitBody(c, next)))
-
-  const allowCors = cors({
-    origin: '*',
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
-  })
-  // Only browsers send Origin. Hono's cors sets headers before the handler runs, which turns
-  // every response into a full Response object (several times the cost of a whole GET), so
-  // clients that cannot need CORS (curl, scripts, Prometheus) skip it.
-  app.use('*', (c, next) => (c.req.header('origin') ? allowCors(c, next) : next()))
 
   // The two answers that grow with time (the charts' history, the log's pages) go compressed
   // to clients that accept it; small answers and the event stream stay as they are.

@@ -10,6 +10,14 @@ export interface RequestLogLine {
   ms: number
 }
 
+/** consola's numeric levels: warn 1, info 3. */
+const INFO = 3
+
+/** Below info only failures are logged: callers skip building the line for the rest. */
+export function logsRequest(logger: ConsolaInstance, status: number): boolean {
+  return status >= 400 || logger.level >= INFO
+}
+
 export function logRequest(logger: ConsolaInstance, line: RequestLogLine) {
   const message = `${line.method} ${line.path} ${line.status} ${line.ms}ms`
   const entry = { message, ...line }

@@ -477,3 +477,29 @@ describe('request logs and metrics', () => {
     expect(stats.cache).toMatchObject({ hits: 0, misses: 0, rateLimited: 0 })
   })
 })
+
+describe('CORS', () => {
+  it('answers a browser preflight itself, and marks answers to browsers only', async () => {
+    const { request } = makeApp({ apiToken: 'cors-token-123456' })
+    const preflight = await request(TRACKERS, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://192.168.1.20:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+      'authorization',
+    )
+    const fromBrowser = await request('/health', {
+      headers: { origin: 'http://192.168.1.20:3000' },
+    })
+    expect(fromBrowser.headers.get('access-control-allow-origin')).toBe('*')
+    expect(fromBrowser.headers.get('access-control-expose-headers')).toContain('Retry-After')
+    const fromScript = await request('/health')
+    expect(fromScript.headers.get('access-control-allow-origin')).toBe(null)
+  })
+})

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
-import { createPoolFetcher, POOL_TTL_MS, type PoolEndpoint } from '@edge-mining/adapter-kit'
+import {
+  createPoolFetcher,
+  lastBuiltFrom,
+  POOL_TTL_MS,
+  type PoolEndpoint,
+} from '@edge-mining/adapter-kit'
 import {
   type MiningPerformanceTrackerPort,
+  type PoolStats,
   payoutSchedule,
   poolStats,
   type TrackerCallOptions,
@@ -104,6 +110,8 @@ export function createBraiinsTracker(
     parse: mapWorkers,
   })
 
+  const statsFrom = lastBuiltFrom<PoolStats>()
+
   return {
     config: redactBraiinsTrackerConfig(config),
 
@@ -116,13 +124,17 @@ export function createBraiinsTracker(
       // One after the other: a rejected token fails on the profile without a second request.
       const figures = await fetcher.fetch(profile(POOL_TTL_MS.pool_stats), callOptions)
       const workerStats = await fetcher.fetch(workers(POOL_TTL_MS.pool_stats), callOptions)
-      return poolStats({
-        ...figures,
-        // Post-FPPS Braiins reports no 7-day average.
-        average_hashrate_7d: null,
-        workers: workerStats,
-        timestamp: new Date(now()).toISOString(),
-      })
+      const stats = statsFrom([figures, workerStats], () =>
+        poolStats({
+          ...figures,
+          // Post-FPPS Braiins reports no 7-day average.
+          average_hashrate_7d: null,
+          workers: workerStats,
+          timestamp: new Date(now()).toISOString(),
+        }),
+      )
+      // A copy, stamped now: callers may change what they get.
+      return { ...stats, workers: [...stats.workers], timestamp: new Date(now()).toISOString() }
     },
 
     async getWorkerStats(callOptions?: TrackerCallOptions) {

@@ -110,3 +110,25 @@ export const POOL_TTL_MS = {
   recent_rewards: 600_000,
   payout_schedule: 3_600_000,
 } as const
+
+/**
+ * Remembers the last value built from some parts and builds again only when one of them is a
+ * different object. Pool data comes out of the cache as the same parsed objects until it is
+ * fetched again, so a value combined from several endpoints (pool statistics) is mapped and
+ * validated once per fetch, not once per read.
+ */
+export function lastBuiltFrom<T>(): (parts: readonly unknown[], build: () => T) => T {
+  let last: { parts: readonly unknown[]; value: T } | null = null
+  return (parts, build) => {
+    const previous = last
+    if (
+      previous === null ||
+      previous.parts.length !== parts.length ||
+      parts.some((part, index) => part !== previous.parts[index])
+    ) {
+      last = { parts, value: build() }
+      return last.value
+    }
+    return previous.value
+  }
+}

@@ -25,6 +25,7 @@ export {
   type CacheWithMeta,
   createPoolFetcher,
   type JsonClient,
+  lastBuiltFrom,
   POOL_TTL_MS,
   type PoolEndpoint,
   type PoolFetcher,

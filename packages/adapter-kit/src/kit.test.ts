@@ -12,6 +12,7 @@ import {
   type CacheWithMeta,
   configJsonSchema,
   createPoolFetcher,
+  lastBuiltFrom,
   NumberLikeSchema,
   parseResponse,
   requestTimeoutSecondsField,
@@ -218,5 +219,20 @@ describe('createPoolFetcher', () => {
     })
     await fetcher.fetch({ name: 'profile', path: '/a', ttlMs: 1000, parse: () => 1 })
     expect(scheduled).toEqual(['task'])
+  })
+})
+
+describe('lastBuiltFrom', () => {
+  it('builds again only when one of the parts is another object', () => {
+    const statsFrom = lastBuiltFrom<{ n: number }>()
+    let builds = 0
+    const build = () => ({ n: ++builds })
+    const summary = { hashrate: 1 }
+    const workers: unknown[] = []
+    expect(statsFrom([summary, workers], build)).toEqual({ n: 1 })
+    expect(statsFrom([summary, workers], build)).toEqual({ n: 1 })
+    // Equal but not the same object: fetched again, so built again.
+    expect(statsFrom([{ hashrate: 1 }, workers], build)).toEqual({ n: 2 })
+    expect(statsFrom([{ hashrate: 1 }, workers, null], build)).toEqual({ n: 3 })
   })
 })

@@ -1,5 +1,5 @@
 import type { Logger, Platform } from '@edge-mining/domain'
-import * as mqtt from 'mqtt'
+import type * as mqtt from 'mqtt'
 import * as v from 'valibot'
 import {
   availabilityTopic,
@@ -100,7 +100,8 @@ interface Retained {
 export function createMqttBridge(options: MqttBridgeOptions): MqttBridge {
   const settings = parseBridgeSettings(options)
   const { source, logger, platform } = options
-  const connect = options.connect ?? mqtt.connect
+  // The client library (about 20 MB resident) is loaded only by a bridge that connects.
+  let connect: MqttConnect | null = options.connect ?? null
   const topics: Topics = topicsFor(settings.discoveryPrefix, settings.baseTopic)
   const statusTopic = availabilityTopic(topics)
   const haStatusTopic = `${topics.discoveryPrefix}/status`
@@ -439,6 +440,20 @@ export function createMqttBridge(options: MqttBridgeOptions): MqttBridge {
 
   function open(): void {
     if (stopped) return
+    if (connect) {
+      openWith(connect)
+      return
+    }
+    import('mqtt').then(
+      (library) => {
+        connect = library.connect
+        open()
+      },
+      (error: unknown) => logger.error(`MQTT: cannot load the client: ${shown(messageOf(error))}`),
+    )
+  }
+
+  function openWith(connect: MqttConnect): void {
     const opened = connect(url, {
       clientId,
       ...(settings.username === undefined ? {} : { username: settings.username }),

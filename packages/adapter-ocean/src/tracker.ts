@@ -1,7 +1,13 @@
-import { createPoolFetcher, POOL_TTL_MS, type PoolEndpoint } from '@edge-mining/adapter-kit'
+import {
+  createPoolFetcher,
+  lastBuiltFrom,
+  POOL_TTL_MS,
+  type PoolEndpoint,
+} from '@edge-mining/adapter-kit'
 import {
   DEFAULT_REWARDS_LIMIT,
   type MiningPerformanceTrackerPort,
+  type PoolStats,
   payoutSchedule,
   poolStats,
   type TrackerCallOptions,
@@ -110,6 +116,8 @@ export function createOceanTracker(
     recover: recoverNoSuchUser(() => []),
   } satisfies PoolEndpoint<unknown>
 
+  const statsFrom = lastBuiltFrom<PoolStats>()
+
   return {
     config: parsed,
 
@@ -124,17 +132,21 @@ export function createOceanTracker(
         fetcher.fetch(statsnap, callOptions),
         fetcher.fetch(userHashrateFull, callOptions),
       ])
-      return poolStats({
-        current_hashrate: summary.current_hashrate,
-        average_hashrate_24h: summary.average_hashrate_24h,
-        // Ocean keeps no 7-day window; null until local history can provide one.
-        average_hashrate_7d: null,
-        unpaid_balance: balance.unpaid_balance,
-        estimated_next_payout: balance.estimated_next_payout,
-        workers,
-        last_share_at: newerTimestamp(summary.last_share_at, balance.last_share_at),
-        timestamp: new Date(now()).toISOString(),
-      })
+      const stats = statsFrom([summary, balance, workers], () =>
+        poolStats({
+          current_hashrate: summary.current_hashrate,
+          average_hashrate_24h: summary.average_hashrate_24h,
+          // Ocean keeps no 7-day window; null until local history can provide one.
+          average_hashrate_7d: null,
+          unpaid_balance: balance.unpaid_balance,
+          estimated_next_payout: balance.estimated_next_payout,
+          workers,
+          last_share_at: newerTimestamp(summary.last_share_at, balance.last_share_at),
+          timestamp: new Date(now()).toISOString(),
+        }),
+      )
+      // A copy, stamped now: callers may change what they get.
+      return { ...stats, workers: [...stats.workers], timestamp: new Date(now()).toISOString() }
     },
 
     async getWorkerStats(callOptions?: TrackerCallOptions) {
