@@ -7,6 +7,7 @@
  * and the first call after it tries HA again — so the client reconnects by itself.
  */
 import { inspect } from 'node:util'
+import { networkFailureWords } from '@edge-mining/adapter-kit'
 import {
   DeviceError,
   type ExternalServicePort,
@@ -109,27 +110,6 @@ function shownUrl(url: string): string {
   }
 }
 
-function networkCodeOf(error: unknown): string | undefined {
-  let current = error
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { code } = current as { code?: unknown }
-    if (typeof code === 'string') return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
-const NETWORK_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host not found',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-  ETIMEDOUT: 'connection timed out',
-}
-
 /** Thrown by a single request: the domain error plus whether it says HA itself is unusable. */
 class RequestFailure extends Error {
   constructor(
@@ -198,11 +178,7 @@ export function createHomeAssistantClient(
           `did not answer within ${Math.round(options.timeoutMs / 100) / 10} s`,
         )
       }
-      const code = networkCodeOf(error)
-      throw fail(
-        'unreachable',
-        `is unreachable (${(code && NETWORK_WORDS[code]) ?? code ?? 'network error'})`,
-      )
+      throw fail('unreachable', `is unreachable (${networkFailureWords(error)})`)
     } finally {
       platform.clearTimeout(timer)
     }

@@ -3,7 +3,7 @@
  * the real one, to the loopback simulator), a logger that keeps what it was told, and a site
  * simulator on the same clock with a client to it. Not exported from the package.
  */
-import type { Logger, Platform } from '@edge-mining/domain'
+import { type ManualPlatform, manualPlatform, memoryLogger } from '@edge-mining/domain'
 import {
   type SiteSimulator,
   type SiteSimulatorOptions,
@@ -11,59 +11,11 @@ import {
 } from '@edge-mining/site-simulator'
 import { createHomeAssistantClient } from './client'
 
-export interface TestPlatform extends Platform {
-  /** Moves the clock forward, firing the timers due on the way, each at its own instant. */
-  advance(ms: number): void
-  /** Ms until the earliest timer, or null when none is set. */
-  nextTimerIn(): number | null
-}
-
-export function createTestPlatform(startIso: string): TestPlatform {
-  let now = Date.parse(startIso)
-  let nextHandle = 1
-  let issued = 0
-  const timers = new Map<number, { at: number; callback: () => void }>()
-  return {
-    now: () => now,
-    setTimeout(callback, ms) {
-      const handle = nextHandle++
-      timers.set(handle, { at: now + Math.max(0, ms), callback })
-      return handle
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number)
-    },
-    fetch: (input, init) => globalThis.fetch(input, init),
-    randomUUID: () => `00000000-0000-4000-8000-${(++issued).toString(16).padStart(12, '0')}`,
-    nextTimerIn() {
-      const next = Math.min(...[...timers.values()].map((timer) => timer.at))
-      return Number.isFinite(next) ? next - now : null
-    },
-    advance(ms) {
-      const target = now + ms
-      for (;;) {
-        const due = [...timers.entries()]
-          .filter(([, timer]) => timer.at <= target)
-          .sort(([a, x], [b, y]) => x.at - y.at || a - b)[0]
-        if (!due) break
-        timers.delete(due[0])
-        now = Math.max(now, due[1].at)
-        due[1].callback()
-      }
-      now = target
-    },
-  }
-}
-
-export function captureLogger(): Logger & { lines: string[] } {
-  const lines: string[] = []
-  const keep =
-    (level: string) =>
-    (message: string): void => {
-      lines.push(`${level} ${message}`)
-    }
-  return { lines, debug: () => {}, info: keep('info'), warn: keep('warn'), error: keep('error') }
-}
+export {
+  type ManualPlatform as TestPlatform,
+  manualPlatform as createTestPlatform,
+  memoryLogger as captureLogger,
+} from '@edge-mining/domain'
 
 /** Lets pending I/O run (loopback requests, their callbacks) without moving the clock. */
 export async function flush(rounds = 20): Promise<void> {
@@ -88,8 +40,8 @@ const open: SiteSimulator[] = []
 
 /** A simulator and a client on one test clock. Close them with `closeAll()`. */
 export async function harness(options: SiteSimulatorOptions = {}, startIso = NOON) {
-  const platform = createTestPlatform(startIso)
-  const logger = captureLogger()
+  const platform: ManualPlatform = manualPlatform(startIso)
+  const logger = memoryLogger()
   const sim = await startSiteSimulator({
     now: platform.now,
     setTimeout: platform.setTimeout,

@@ -47,7 +47,8 @@ export interface DeviceHttp {
   request(request: DeviceRequest): Promise<DeviceResponse>
 }
 
-function networkCodeOf(error: unknown): string | undefined {
+/** A system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) found on the error or its causes. */
+export function networkCodeOf(error: unknown): string | undefined {
   let current = error
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const { code } = current as { code?: unknown }
@@ -66,6 +67,12 @@ const NETWORK_WORDS: Record<string, string> = {
   ENETUNREACH: 'network unreachable',
   UND_ERR_SOCKET: 'connection closed',
   ETIMEDOUT: 'connection timed out',
+}
+
+/** Why a request got no answer, in words: "connection refused", "host not found"… */
+export function networkFailureWords(error: unknown): string {
+  const code = networkCodeOf(error)
+  return (code && NETWORK_WORDS[code]) ?? code ?? 'network error'
 }
 
 /** `{a: 'b c'}` → `a=b%20c` (URLSearchParams would write `b+c`, which not every device reads). */
@@ -119,10 +126,9 @@ export function createDeviceHttp(options: DeviceHttpOptions): DeviceHttp {
             `${device} did not answer ${request.what} within ${seconds(options.timeoutMs)}`,
           )
         }
-        const code = networkCodeOf(error)
         throw new DeviceError(
           'unreachable',
-          `${device} is unreachable for ${request.what} (${(code && NETWORK_WORDS[code]) ?? code ?? 'network error'})`,
+          `${device} is unreachable for ${request.what} (${networkFailureWords(error)})`,
         )
       } finally {
         platform.clearTimeout(timer)

@@ -16,6 +16,8 @@ export {
   type DeviceResponse,
   deviceErrorForStatus,
   encodeQuery,
+  networkCodeOf,
+  networkFailureWords,
   parseDeviceBody,
   parseJsonText,
   retryAfterSeconds,
@@ -31,4 +33,5 @@ export {
   type PoolFetcher,
   type PoolFetcherOptions,
 } from './fetcher'
+export { type PostOutcome, postOnce } from './post'
 export { NumberLikeSchema, parseResponse } from './response'

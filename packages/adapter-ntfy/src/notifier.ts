@@ -1,3 +1,4 @@
+import { postOnce } from '@edge-mining/adapter-kit'
 import {
   type AdapterDefinition,
   DeviceError,
@@ -14,7 +15,6 @@ import {
   redactNtfyConfig,
 } from './config'
 import { headerValue, NTFY_EVENT_PRIORITY, NTFY_EVENT_TAGS, ntfyBody, ntfyTitle } from './format'
-import { post } from './post'
 
 export interface NtfyNotifierOptions {
   /** fetch implementation (the platform's). Default the global `fetch`. */
@@ -90,7 +90,7 @@ export function createNtfyNotifier(
   const timeoutMs = config.request_timeout_seconds * 1000
 
   async function send(notification: Notification): Promise<void> {
-    const outcome = await post({
+    const outcome = await postOnce({
       fetch: options.fetch,
       url,
       headers: ntfyHeaders(notification, config),

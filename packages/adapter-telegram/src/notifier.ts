@@ -1,3 +1,4 @@
+import { postOnce } from '@edge-mining/adapter-kit'
 import {
   type AdapterDefinition,
   DeviceError,
@@ -14,7 +15,6 @@ import {
   TelegramNotifierConfigSchema,
 } from './config'
 import { formatTelegramText } from './format'
-import { post } from './post'
 
 export interface TelegramNotifierOptions {
   /** fetch implementation (the platform's). Default the global `fetch`. */
@@ -109,7 +109,7 @@ export function createTelegramNotifier(
     }
     if (config.disable_notification) body.disable_notification = true
     if (config.message_thread_id !== undefined) body.message_thread_id = config.message_thread_id
-    const outcome = await post({
+    const outcome = await postOnce({
       fetch: options.fetch,
       url,
       headers: { 'content-type': 'application/json', accept: 'application/json' },

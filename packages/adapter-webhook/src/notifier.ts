@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto'
+import { postOnce } from '@edge-mining/adapter-kit'
 import {
   type AdapterDefinition,
   DeviceError,
@@ -15,7 +16,6 @@ import {
   type WebhookNotifierConfig,
   WebhookNotifierConfigSchema,
 } from './config'
-import { post } from './post'
 
 /** The signature header: `sha256=<hex HMAC-SHA256(secret, raw body)>` (GitHub-style). */
 export const SIGNATURE_HEADER = 'X-Signature'
@@ -109,7 +109,13 @@ export function createWebhookNotifier(
   const timeoutMs = config.request_timeout_seconds * 1000
 
   async function attempt(body: string, headers: Record<string, string>): Promise<Attempt> {
-    const outcome = await post({ fetch: options.fetch, url: config.url, headers, body, timeoutMs })
+    const outcome = await postOnce({
+      fetch: options.fetch,
+      url: config.url,
+      headers,
+      body,
+      timeoutMs,
+    })
     if (outcome.kind === 'timeout') {
       return {
         ok: false,

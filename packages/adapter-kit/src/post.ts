@@ -1,4 +1,5 @@
 import { createFetch } from 'ofetch'
+import { networkCodeOf } from './device-http'
 
 /** What one POST came back with: a response, or why there was none. */
 export type PostOutcome =
@@ -6,23 +7,13 @@ export type PostOutcome =
   | { kind: 'timeout' }
   | { kind: 'network'; code: string | undefined }
 
-/** A system error code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …) found on the error or its causes. */
-function networkCodeOf(error: unknown): string | undefined {
-  let current = error
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { code } = current as { code?: unknown }
-    if (typeof code === 'string') return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
 /**
- * One POST through ofetch with its retry off and redirects not followed. Never throws: a
- * failure comes back as an outcome, and the ofetch error is dropped on purpose — its message
- * holds the URL (the Bot API's URL holds the token) and its `options` the headers.
+ * One POST through ofetch with its retry off and redirects not followed — what the notifier
+ * adapters (Telegram, ntfy, webhooks) send with. Never throws: a failure comes back as an
+ * outcome, and the ofetch error is dropped on purpose — its message holds the whole URL (the
+ * Bot API's holds the token) and its `options` the headers (where tokens live).
  */
-export async function post(options: {
+export async function postOnce(options: {
   fetch: typeof globalThis.fetch | undefined
   url: string
   headers: Record<string, string>
