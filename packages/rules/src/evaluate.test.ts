@@ -10,6 +10,7 @@ import {
   evaluatePolicy,
   explain,
   leafSentence,
+  readableNumber,
 } from './evaluate'
 import { parsePolicy } from './parse'
 import { context, policy, rule } from './test-support/helpers'
@@ -383,5 +384,18 @@ describe('the leaves that decided, in sentences', () => {
     expect(decidingLeaves(sunnyNotLow.trace[0] ?? null).map(leafSentence)).toEqual([
       'energy_state.production = 4000 W > 3000',
     ])
+  })
+})
+
+describe('readableNumber', () => {
+  it('shows 4 significant digits unless that would change the order against the compared value', () => {
+    expect(readableNumber(0.4295387268066406, 0.98)).toBe(0.4295)
+    expect(readableNumber(1234.5678, 1000)).toBe(1235)
+    expect(readableNumber(0.979996, 0.98)).toBe(0.979996)
+    expect(readableNumber(0.98000001, 0.98)).toBe(0.98000001)
+    expect(readableNumber(1542.6, 1350)).toBe(1543)
+    expect(readableNumber(12345.6, 1000)).toBe(12346)
+    expect(readableNumber(7, 3)).toBe(7)
+    expect(readableNumber(2.5)).toBe(2.5)
   })
 })

@@ -341,10 +341,29 @@ export function traceCondition(node: CheckedNode, context: unknown): TraceNode {
 
 const MARK: Record<Truth, string> = { true: '✓', false: '✗', unknown: '?' }
 
-function showValue(value: unknown, unit: string | null): string {
+/**
+ * A reading as a person reads it: 4 significant digits (0.4295387268 → 0.4295) or whole units
+ * when larger (1542.6 → 1543), but as
+ * many as it takes to keep its order against what it is compared with (0.97996 against 0.98
+ * stays 0.97996, never "0.98 < 0.98").
+ */
+export function readableNumber(value: number, against?: unknown): number {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value
+  const order = (x: number) => (typeof against === 'number' ? Math.sign(x - against) : 0)
+  // Whole units are never rounded away: 12345.6 W shows as 12346, not 12350.
+  const integerDigits = Math.max(1, Math.floor(Math.log10(Math.abs(value))) + 1)
+  for (let digits = Math.max(4, integerDigits); digits < 17; digits++) {
+    const shown = Number(value.toPrecision(digits))
+    if (order(shown) === order(value)) return shown
+  }
+  return value
+}
+
+function showValue(value: unknown, unit: string | null, against?: unknown): string {
   if (value === null || value === undefined) return 'missing'
+  const shown = typeof value === 'number' ? readableNumber(value, against) : value
   const text =
-    typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
+    typeof shown === 'string' ? JSON.stringify(shown) : (JSON.stringify(shown) ?? String(shown))
   return unit && typeof value === 'number' ? `${text} ${unit}` : text
 }
 
@@ -371,7 +390,7 @@ function leafText(node: LeafNode, negated: boolean): string {
   const expected = node.value_ref
     ? `${node.value_ref} (${showValue(node.expected, node.unit)})`
     : showValue(node.expected, null)
-  const actual = `${node.field} = ${showValue(node.actual, node.unit)}`
+  const actual = `${node.field} = ${showValue(node.actual, node.unit, node.expected)}`
   return negated
     ? `${actual}, not ${node.symbol} ${expected}`
     : `${actual} ${node.symbol} ${expected}`
