@@ -1,15 +1,18 @@
 /**
- * The site the dashboard is tested (and benchmarked) against, in one place so it can be pointed
- * at another simulator later: a real runtime on a temporary SQLite file, a platform clock that
- * only moves when told, the API on 127.0.0.1 (port 0) without its scheduler — every cycle is
- * one `POST /api/v1/evaluate` or one `runtime.loop.runCycle()`, so what the page shows follows
- * from the clock alone. No vitest import: the benchmarks use it too.
+ * The site the dashboard is tested (and benchmarked) against: the site simulator's Home
+ * Assistant gives the energy (PV, house, battery, grid) and the forecast, read through the
+ * shipped Home Assistant adapters; three dummy miners and a dummy pool, whose states follow the
+ * clock alone; a real runtime on a temporary SQLite file; a platform clock that only moves when
+ * told, shared by the simulator; the API on 127.0.0.1 (port 0) without its scheduler — every
+ * cycle is one `POST /api/v1/evaluate` or one `runtime.loop.runCycle()`. No vitest import: the
+ * benchmarks use it too.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type AnyAdapterDefinition, systemPlatform } from '@edge-mining/domain'
 import { createLogger, openRuntime, shippedAdapterDefinitions } from '@edge-mining/runtime'
+import { startSiteSimulator } from '@edge-mining/site-simulator'
 import { type RunningApi, startApi } from '../../src/index'
 
 /** Friday 19 June 2026, 11:55 in Rome (the settings' default time zone): five minutes before the policy starts mining. */
@@ -89,6 +92,10 @@ export async function startDashboardSite(
   const historyMs = (options.historyHours ?? 24) * 3_600_000
   let nowMs = Date.parse(SITE_NOW) - historyMs
   const platform = { ...systemPlatform(), now: () => nowMs }
+  const site = await startSiteSimulator({
+    now: () => nowMs,
+    weather: { cloudiness: 0.2 },
+  })
   const folder = mkdtempSync(join(tmpdir(), 'edge-mining-dashboard-'))
   const runtime = openRuntime({
     env: {
@@ -144,15 +151,37 @@ export async function startDashboardSite(
     const s19 = await miner('S19 Pro', 'Antminer S19 Pro', 3250, 110, 'dummy-1')
     const s21 = await miner('S21', 'Antminer S21', 3500, 200, 'dummy-2')
     const bitaxe = await miner('Bitaxe', 'Bitaxe Gamma', 18, 1.2, 'bitaxe')
+    const homeAssistant = await call('POST', '/external-services', {
+      name: 'Home Assistant',
+      adapter_type: 'home_assistant_api',
+      config: { url: site.url, token: site.token },
+    })
+    const { entities } = site
     const monitor = await call('POST', '/energy-monitors', {
       name: 'Inverter',
-      adapter_type: 'dummy_solar',
-      config: { seed: 1 },
+      adapter_type: 'home_assistant_api',
+      external_service_id: homeAssistant.id,
+      config: {
+        entity_production: entities.pvPower,
+        entity_consumption: entities.houseConsumptionWithoutMiners,
+        entity_grid: entities.gridPower,
+        entity_battery_soc: entities.batterySoc ?? '',
+        entity_battery_power: entities.batteryPower ?? '',
+        entity_battery_remaining_capacity: entities.batteryStoredEnergy ?? '',
+        unit_battery_remaining_capacity: 'kWh',
+      },
     })
+    const forecastSensors = entities.forecast
     const forecast = await call('POST', '/forecast-providers', {
       name: 'Forecast',
-      adapter_type: 'dummy_solar',
-      config: {},
+      adapter_type: 'home_assistant_api',
+      external_service_id: homeAssistant.id,
+      config: {
+        entity_forecast_power_actual_h: forecastSensors?.powerNow ?? '',
+        entity_forecast_power_next_1h: forecastSensors?.powerNextHour ?? '',
+        entity_forecast_energy_remaining_today: forecastSensors?.energyRemainingToday ?? '',
+        entity_forecast_energy_tomorrow: forecastSensors?.energyTomorrow ?? '',
+      },
     })
     const source = await call('POST', '/energy-sources', {
       name: 'Roof',
@@ -201,11 +230,13 @@ export async function startDashboardSite(
       evaluate: () => call('POST', '/evaluate'),
       async close() {
         await api.close()
+        await site.close()
         rmSync(folder, { recursive: true, force: true })
       },
     }
   } catch (error) {
     await api.close()
+    await site.close()
     rmSync(folder, { recursive: true, force: true })
     throw error
   }
