@@ -1,6 +1,6 @@
 /**
  * Dashboard page weight and time to first render: the browser tests' site (apps/api/test/browser/
- * fixture.ts: a dummy site with BENCH_HISTORY_HOURS of history, default 24, on a real runtime and
+ * fixture.ts: the site simulator's Home Assistant energy, three dummy miners and a dummy pool, with BENCH_HISTORY_HOURS of history, default 24, on a real runtime and
  * SQLite file) served by the API in this process, the overview loaded in the system's Chromium
  * (headless, playwright-core). For a cold load (a new browser profile) and a warm one (the same
  * profile, reloaded): bytes transferred (sum of CDP `Network.loadingFinished` encodedDataLength,
@@ -128,7 +128,7 @@ const site = await startDashboardSite({ historyHours: HISTORY_HOURS })
 const browser = await launchChromium()
 try {
   console.log(
-    `dummy site (3 miners, 1 tracker, ${HISTORY_HOURS} h of history) on ${site.url}, Chromium ${browser.version()}, ${RUNS} loads each`,
+    `simulated site (energy through Home Assistant, 3 miners, 1 tracker, ${HISTORY_HOURS} h of history) on ${site.url}, Chromium ${browser.version()}, ${RUNS} loads each`,
   )
   const cold: Load[] = []
   const warm: Load[] = []
