@@ -1,8 +1,9 @@
 /**
  * Dashboard page weight and time to first render: the browser tests' site (apps/api/test/browser/
  * fixture.ts: the site simulator's Home Assistant energy, three dummy miners and a dummy pool,
- * with BENCH_HISTORY_HOURS of history, default 24, on a real runtime and SQLite file) served by the API in this process, the overview loaded in the system's Chromium
- * (headless, playwright-core). For a cold load (a new browser profile) and a warm one (the same
+ * with BENCH_HISTORY_HOURS of history, default 24, on a real runtime and SQLite file) served by
+ * the API in this process, the overview loaded in the system's Chromium (headless,
+ * playwright-core). For a cold load (a new browser profile) and a warm one (the same
  * profile, reloaded): bytes transferred (sum of CDP `Network.loadingFinished` encodedDataLength,
  * plus what the still-open events stream had received), the number of requests, first
  * contentful paint and "overview filled" (the `overview-filled` performance mark the client sets
