@@ -1,17 +1,32 @@
 import { type ConsolaInstance, createLogger } from '@edge-mining/runtime'
 import type { Services } from '@edge-mining/services'
-import { type Context, Hono, type Next } from 'hono'
+import {
+  type Context,
+  type ErrorHandler,
+  Hono,
+  type MiddlewareHandler,
+  type Next,
+  type NotFoundHandler,
+} from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import { cors } from 'hono/cors'
-import { routePath } from 'hono/route'
-import { describeRoute, openAPIRouteHandler } from 'hono-openapi'
+import { METHOD_NAME_ALL } from 'hono/router'
+import { describeRoute, openAPIRouteHandler, uniqueSymbol } from 'hono-openapi'
 import * as v from 'valibot'
 import { bearerAuth } from './auth'
 import { createDashboardRoutes } from './dashboard/routes'
 import { createDocsRoutes } from './docs'
 import { toHttpFailure } from './errors'
-import { type ApiEnv, ApiError, jsonResponse, scrub, scrubSecretValues, secretsOf } from './http'
+import {
+  type ApiEnv,
+  ApiError,
+  jsonResponse,
+  type RequestTrace,
+  scrub,
+  scrubSecretValues,
+  secretsOf,
+} from './http'
 import { logRequest, logsRequest } from './logging'
 import type { LoopControl } from './loop-control'
 import { type CacheCounters, createMetrics, type Metrics } from './metrics'
@@ -73,20 +88,20 @@ const StatsSchema = v.object({
  * text an adapter wrote (a snapshot's or a context's `errors`), and an adapter may quote its
  * own token there. Only routes that remembered secrets pay for the re-read.
  */
-async function scrubResponse(
-  res: Response,
-  secrets: readonly string[],
-  replace: (clean: Response) => void,
-): Promise<void> {
-  if (secrets.length === 0 || !res.body) return
-  if (!/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return
+async function scrubResponse(res: Response, secrets: readonly string[]): Promise<Response> {
+  if (!res.body || !/\bjson\b/i.test(res.headers.get('content-type') ?? '')) return res
   // Only routes without secrets are compressed; a compressed body is never read as text here.
-  if (res.headers.has('content-encoding')) return
-  const text = await res.text()
-  const clean = scrubSecretValues(text, secrets)
+  if (res.headers.has('content-encoding')) return res
+  const clean = scrubSecretValues(await res.text(), secrets)
   const headers = new Headers(res.headers)
   headers.delete('content-length')
-  replace(new Response(clean, { status: res.status, statusText: res.statusText, headers }))
+  return new Response(clean, { status: res.status, statusText: res.statusText, headers })
+}
+
+/** A describeRoute middleware: it only documents its route (hono-openapi reads its spec). */
+function isDescription(handler: unknown): boolean {
+  const openapi = (handler as { [uniqueSymbol]?: { spec?: unknown } })[uniqueSymbol]
+  return openapi?.spec !== undefined
 }
 
 /**
@@ -124,13 +139,12 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     exposeHeaders: ['Retry-After', 'X-Edge-Mining-Stale', 'X-Edge-Mining-Data-Age', 'Age'],
   })
   /**
-   * Body limit, then CORS, then the routes. Only requests that may carry a body are measured:
-   * reading the body stream makes @hono/node-server build a full Request, several times the
-   * cost of a whole GET. Only browsers send Origin, and Hono's cors sets headers before the
-   * handler runs, which turns every response into a full Response object — so clients that
-   * cannot need CORS (curl, scripts, Prometheus) skip it.
+   * Body limit, then CORS, then the routes — for the requests that need them (see `fetch`
+   * below). Reading the body stream makes @hono/node-server build a full Request, and Hono's
+   * cors sets headers before the handler runs, which turns every response into a full Response
+   * object.
    */
-  const guarded = (c: Context<ApiEnv>, next: Next): Promise<Response | void> => {
+  const guard: MiddlewareHandler<ApiEnv> = (c, next) => {
     const routes: Next = c.req.header('origin')
       ? async () => {
           // A preflight is answered by cors itself, without the routes.
@@ -140,35 +154,6 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
       : next
     return BODYLESS_METHODS.has(c.req.method) ? routes() : limitBody(c, routes)
   }
-
-  // One middleware in front of every request (each one more costs a dispatch step per request).
-  app.use('*', async (c, next) => {
-    const started = now()
-    const answered = await guarded(c, next)
-    if (answered instanceof Response) c.res = answered
-    const secrets = secretsOf(c)
-    if (secrets.length > 0) {
-      await scrubResponse(c.res, secrets, (clean) => {
-        c.res = undefined
-        c.res = clean
-      })
-    }
-    const status = c.res.status
-    counts.total += 1
-    counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
-    // The matched pattern, never the path itself: ids and typos would make labels unbounded.
-    // Only middleware patterns end in '*': no route matched.
-    const pattern = routePath(c, -1)
-    metrics.countRequest(c.req.method, pattern.endsWith('*') ? 'unmatched' : pattern, status)
-    if (logsRequest(logger, status)) {
-      logRequest(logger, {
-        method: c.req.method,
-        path: scrub(c.req.path, secretsOf(c)),
-        status,
-        ms: Math.round((now() - started) * 10) / 10,
-      })
-    }
-  })
 
   // The two answers that grow with time (the charts' history, the log's pages) go compressed
   // to clients that accept it; small answers and the event stream stay as they are.
@@ -182,7 +167,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     app.use('/metrics', auth)
   }
 
-  app.onError((error, c) => {
+  const answerError: ErrorHandler<ApiEnv> = (error, c) => {
     const failure = toHttpFailure(error)
     const detail = scrub(failure.detail, secretsOf(c))
     if (failure.unexpected) {
@@ -192,9 +177,10 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
       )
     }
     return c.json({ detail }, failure.status as 400, failure.headers)
-  })
-
-  app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
+  }
+  const answerNotFound: NotFoundHandler<ApiEnv> = (c) => c.json({ detail: 'Not Found' }, 404)
+  app.onError(answerError)
+  app.notFound(answerNotFound)
 
   app.get(
     '/health',
@@ -284,6 +270,70 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
       exclude: ['/docs', '/docs/assets/init.js', '/docs/assets/{name}', '/openapi.json'],
     }),
   )
+
+  // `app` holds the routes as written, descriptions included, for /openapi.json. `served`
+  // holds the same handlers without the describeRoute steps, which only document: each step
+  // is one more promise per request, and a route whose one handler answers synchronously
+  // (/health, the listings) is written back in the same tick.
+  const served = new Hono<ApiEnv>({ strict: false })
+  served.onError(answerError)
+  served.notFound(answerNotFound)
+  for (const { method, path, handler } of app.routes) {
+    if (isDescription(handler)) continue
+    if (method === METHOD_NAME_ALL) {
+      served.on(method, path, handler)
+      continue
+    }
+    // A route's own handlers name its pattern for the counters (a middleware's '*' does not).
+    served.on(method, path, (c: Context<ApiEnv>, next: Next) => {
+      c.env.trace.route = path
+      return handler(c, next)
+    })
+  }
+  // The same routes behind the guard, for requests with a body or from a browser.
+  const guarded = new Hono<ApiEnv>({ strict: false })
+  guarded.onError(answerError)
+  guarded.notFound(answerNotFound)
+  guarded.use('*', guard)
+  guarded.route('/', served)
+
+  /** Counts and logs one answered request (after scrubbing the secrets it served). */
+  const finish = (request: Request, res: Response, trace: RequestTrace, started: number) => {
+    const status = res.status
+    counts.total += 1
+    counts.by_status[status] = (counts.by_status[status] ?? 0) + 1
+    // The matched pattern, never the path itself: ids and typos would make labels unbounded.
+    metrics.countRequest(request.method, trace.route ?? 'unmatched', status)
+    if (logsRequest(logger, status)) {
+      logRequest(logger, {
+        method: request.method,
+        path: scrub(app.getPath(request), trace.secrets),
+        status,
+        ms: Math.round((now() - started) * 10) / 10,
+      })
+    }
+    return res
+  }
+
+  /**
+   * The request log, the counters and the secret scrubber live here, around the router rather
+   * than in a middleware, for the same reason. Requests that carry a body or come from a
+   * browser (Origin) take the guarded routes.
+   */
+  const serveRoutes = served.fetch
+  const serveGuarded = guarded.fetch
+  app.fetch = (request, env, executionCtx) => {
+    const started = now()
+    const trace: RequestTrace = { secrets: [] }
+    const needsGuard = !BODYLESS_METHODS.has(request.method) || request.headers.has('origin')
+    const bindings = { ...(env as object), trace }
+    const answer = (needsGuard ? serveGuarded : serveRoutes)(request, bindings, executionCtx)
+    const done = (res: Response): Response | Promise<Response> =>
+      trace.secrets.length > 0
+        ? scrubResponse(res, trace.secrets).then((clean) => finish(request, clean, trace, started))
+        : finish(request, res, trace, started)
+    return answer instanceof Promise ? answer.then(done) : done(answer)
+  }
 
   return app
 }

@@ -4,12 +4,20 @@ import { type DescribeRouteOptions, validator as openApiValidator, resolver } fr
 import type * as v from 'valibot'
 import { ErrorSchema } from './schemas'
 
-/** Variables routes share with the error handler and the request log. */
+/**
+ * What the app's fetch boundary keeps of one request while the routes run (see `createApp`):
+ * the secret values (tokens, passwords) of the entities served, scrubbed from any error text,
+ * log line or JSON answer, and the route that answered.
+ */
+export interface RequestTrace {
+  secrets: string[]
+  /** The pattern of the route that answered (`/api/v1/miners/:id`); none when no route matched. */
+  route?: string
+}
+
+/** The bindings every route sees: the request's trace, next to the server's own (node-server's `incoming`/`outgoing`). */
 export interface ApiEnv {
-  Variables: {
-    /** Secret values (tokens, passwords) of the entity being served, scrubbed from any error text. */
-    secrets: string[]
-  }
+  Bindings: { trace: RequestTrace }
 }
 
 /** An error that already knows its HTTP answer: status, `{"detail"}` and extra headers. */
@@ -130,8 +138,8 @@ export function errorResponses(statuses: Record<number, string>): Record<string,
   )
 }
 
-export function secretsOf(c: Context<ApiEnv>): string[] {
-  return c.get('secrets') ?? []
+export function secretsOf(c: Context<ApiEnv>): readonly string[] {
+  return c.env.trace.secrets
 }
 
 /** Replaces every known secret in `text` (and anything after `Bearer `) with `***`. */
@@ -168,5 +176,5 @@ export function jsonRequest(
 
 /** Remembers the secrets of the entity being served so no error text can echo them. */
 export function rememberSecrets(c: Context<ApiEnv>, secrets: readonly string[]): void {
-  c.set('secrets', [...secretsOf(c), ...secrets])
+  c.env.trace.secrets.push(...secrets)
 }
