@@ -75,8 +75,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const report = await trackers.test(id)
           const freshness = createFreshnessRecorder()
           freshness.record(report.status === 'stale', report.data_age_seconds)
-          freshness.apply(c)
-          return c.json(report)
+          return freshness.json(report)
         },
       )
 
@@ -96,8 +95,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const freshness = createFreshnessRecorder()
           const stats = await port.getPoolStats({ onFreshness: freshness.onFreshness })
           if (!stats) throw new ApiError(502, 'Pool returned no statistics')
-          freshness.apply(c)
-          return c.json(stats)
+          return freshness.json(stats)
         },
       )
 
@@ -116,8 +114,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const port = live(c, c.req.valid('param').id)
           const freshness = createFreshnessRecorder()
           const workers = await port.getWorkerStats({ onFreshness: freshness.onFreshness })
-          freshness.apply(c)
-          return c.json(workers)
+          return freshness.json(workers)
         },
       )
 
@@ -138,8 +135,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const limit = c.req.valid('query').limit ?? DEFAULT_REWARDS_LIMIT
           const freshness = createFreshnessRecorder()
           const rewards = await port.getRecentRewards(limit, { onFreshness: freshness.onFreshness })
-          freshness.apply(c)
-          return c.json(rewards)
+          return freshness.json(rewards)
         },
       )
 
@@ -159,8 +155,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const freshness = createFreshnessRecorder()
           const schedule = await port.getPayoutSchedule({ onFreshness: freshness.onFreshness })
           if (!schedule) throw new ApiError(502, 'Pool returned no payout schedule')
-          freshness.apply(c)
-          return c.json(schedule)
+          return freshness.json(schedule)
         },
       )
 
@@ -181,8 +176,7 @@ export function createTrackerRoutes({ trackers }: Pick<Services, 'trackers'>) {
           const snapshot = await trackers.buildSnapshot(id)
           const freshness = createFreshnessRecorder()
           freshness.record(snapshot.stale, snapshot.data_age_seconds)
-          freshness.apply(c)
-          return c.json(snapshot)
+          return freshness.json(snapshot)
         },
       )
     },
