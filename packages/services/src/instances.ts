@@ -66,7 +66,11 @@ export interface AdapterInstancesOptions {
 }
 
 interface Live {
+  /** The entity's, its external service's and its consumer's versions it was built from. */
   fingerprint: string
+  /** The settings it was built with, and as text (for settings read as a new object). */
+  settings: SystemSettings
+  settingsText: string
   port: { close?(): void | Promise<void> }
 }
 
@@ -156,17 +160,30 @@ export function createAdapterInstances(options: AdapterInstancesOptions): Adapte
       external.version,
       consumer.miner ?? null,
       consumer.energySource ?? null,
-      options.settings(),
     ])
+    // The settings service hands out the same object until they change: a hot lookup compares
+    // identity, not text.
+    const settings = options.settings()
     const current = live.get(key)
-    if (current && current.fingerprint === fingerprint) return current.port as AdapterPorts[K]
+    if (current && current.fingerprint === fingerprint) {
+      if (current.settings === settings) return current.port as AdapterPorts[K]
+      if (current.settingsText === JSON.stringify(settings)) {
+        current.settings = settings
+        return current.port as AdapterPorts[K]
+      }
+    }
     if (current) {
       // Forget it before rebuilding: a rebuild that throws must not leave a closed port cached.
       live.delete(key)
       closePort(current.port)
     }
     const port = create(kind, entity, consumer, external.port)
-    live.set(key, { fingerprint, port: port as Live['port'] })
+    live.set(key, {
+      fingerprint,
+      settings,
+      settingsText: JSON.stringify(settings),
+      port: port as Live['port'],
+    })
     return port
   }
 
