@@ -1,4 +1,4 @@
-import { consola } from 'consola'
+import { createLogger } from '@edge-mining/runtime'
 import { type RunningApi, type StartApiOptions, startApi } from './server'
 
 export interface RunMainOptions extends StartApiOptions {
@@ -12,7 +12,7 @@ export interface RunMainOptions extends StartApiOptions {
  * SIGINT/SIGTERM stops taking requests, closes the database and exits 0.
  */
 export async function runMain(options: RunMainOptions): Promise<RunningApi | undefined> {
-  const logger = options.logger ?? consola.withTag('api')
+  const logger = options.logger ?? createLogger('info', 'api')
   let api: RunningApi
   try {
     api = await startApi(options)
