@@ -10,7 +10,8 @@
  * Each server runs as its own process (ours from its build: `pnpm build` first, as `pnpm start`
  * runs it), so the load generator does not share its event loop.
  * BENCH_SECONDS (default 10) sets the duration of each run, BENCH_CONNECTIONS (default 10) the
- * concurrent connections, BENCH_WARMUP_SECONDS (default 2) an unmeasured run before each one. BENCH_PROFILE=1 runs our server under V8's CPU profiler and prints,
+ * concurrent connections, BENCH_WARMUP_SECONDS (default 2) an unmeasured run before each one,
+ * BENCH_ROUNDS (default 3) how many times each is measured (alternating servers; medians). BENCH_PROFILE=1 runs our server under V8's CPU profiler and prints,
  * after the runs, where its time went: the functions with the most self time.
  */
 import { spawn } from 'node:child_process'
@@ -26,6 +27,7 @@ import autocannon from 'autocannon'
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const profile = process.env.BENCH_PROFILE === '1'
 const entry = fileURLToPath(new URL('../apps/api/dist/main.mjs', import.meta.url))
 if (!existsSync(entry)) {
@@ -56,6 +58,21 @@ async function load(title: string, url: string, pid: number): Promise<Load> {
     `${title.padEnd(30)} ${result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(3)} ms   p99 ${String(result.latency.p99).padStart(3)} ms   server CPU ${cpuPerRequest.toFixed(1).padStart(5)} µs/request   ${result.requests.total} requests, ${non2xx} not 2xx`,
   )
   return { rate: result.requests.average, cpuPerRequest }
+}
+
+/** The median rate and the median CPU per request of some runs (each on its own). */
+function median(loads: Load[]): Load {
+  const middle = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    const half = Math.floor(sorted.length / 2)
+    return sorted.length % 2
+      ? (sorted[half] ?? 0)
+      : ((sorted[half - 1] ?? 0) + (sorted[half] ?? 0)) / 2
+  }
+  return {
+    rate: middle(loads.map((run) => run.rate)),
+    cpuPerRequest: middle(loads.map((run) => run.cpuPerRequest)),
+  }
 }
 
 /** Resident set size of a process, in MB (Linux). */
@@ -144,20 +161,35 @@ try {
   const body = await (await fetch(stats)).text()
 
   const bare = await startServer(['--import', 'tsx', bareEntry], { BENCH_BODY: body })
-  let bareHealth: Load
-  let bareStats: Load
+  // Rounds alternate between the servers, and each figure is the median of its rounds: this
+  // machine's speed drifts by 10–20 % from one run to the next, which one run each would
+  // charge to whichever server ran in the slow moment.
+  const runs = {
+    bareHealth: [] as Load[],
+    bareStats: [] as Load[],
+    health: [] as Load[],
+    cached: [] as Load[],
+  }
   try {
-    bareHealth = await load('bare Hono GET /health', `${bare.base}/health`, bare.pid)
-    bareStats = await load(
-      `bare Hono GET /stats (${body.length} B)`,
-      `${bare.base}/stats`,
-      bare.pid,
-    )
+    for (let round = 1; round <= rounds; round++) {
+      console.log(`round ${round} of ${rounds}`)
+      runs.bareHealth.push(await load('bare Hono GET /health', `${bare.base}/health`, bare.pid))
+      runs.health.push(await load('ours GET /health', `${base}/health`, ours.pid))
+      runs.bareStats.push(
+        await load(`bare Hono GET /stats (${body.length} B)`, `${bare.base}/stats`, bare.pid),
+      )
+      runs.cached.push(await load('ours GET …/{id}/stats (cached)', stats, ours.pid))
+    }
   } finally {
     await bare.stop()
   }
-  const health = await load('ours GET /health', `${base}/health`, ours.pid)
-  const cached = await load('ours GET …/{id}/stats (cached)', stats, ours.pid)
+  const bareHealth = median(runs.bareHealth)
+  const bareStats = median(runs.bareStats)
+  const health = median(runs.health)
+  const cached = median(runs.cached)
+  console.log(
+    `medians of ${rounds} rounds: bare /health ${bareHealth.rate.toFixed(0)} req/s (${bareHealth.cpuPerRequest.toFixed(1)} µs), ours /health ${health.rate.toFixed(0)} req/s (${health.cpuPerRequest.toFixed(1)} µs), bare /stats ${bareStats.rate.toFixed(0)} req/s (${bareStats.cpuPerRequest.toFixed(1)} µs), ours cached stats ${cached.rate.toFixed(0)} req/s (${cached.cpuPerRequest.toFixed(1)} µs)`,
+  )
   const ratio = (a: number, b: number) => (a / b).toFixed(2)
   console.log(
     `throughput: ours /health ÷ bare Hono /health = ${ratio(health.rate, bareHealth.rate)} (target ≥ 0.7); cached stats ÷ ours /health = ${ratio(cached.rate, health.rate)} (target ≥ 0.7)`,
@@ -175,10 +207,10 @@ try {
 
   const seen = ocean.requests()
   const ttlSeconds = POOL_TTL_MS.pool_stats / 1000
-  const runSeconds = 2 * (seconds + warmup)
+  const runSeconds = rounds * (seconds + warmup)
   const bound = Math.ceil(runSeconds / ttlSeconds)
   console.log(
-    `pool requests (cold fetch + both runs): ${seen.total} ${JSON.stringify(seen.byEndpoint)} — expected ≤ ${bound} per endpoint (ceil(${runSeconds} s / ${ttlSeconds} s TTL))`,
+    `pool requests (cold fetch + the stats runs): ${seen.total} ${JSON.stringify(seen.byEndpoint)} — expected ≤ ${bound} per endpoint (ceil(${runSeconds} s / ${ttlSeconds} s TTL))`,
   )
 } finally {
   await ours.stop()
