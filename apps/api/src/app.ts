@@ -326,7 +326,10 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     const started = now()
     const trace: RequestTrace = { secrets: [] }
     const needsGuard = !BODYLESS_METHODS.has(request.method) || request.headers.has('origin')
-    const bindings = { ...(env as object), trace }
+    // @hono/node-server hands each request its own bindings object ({ incoming, outgoing }): the
+    // trace joins it (a spread into a new object costs more than the rest of this function).
+    const bindings = (env ?? {}) as ApiEnv['Bindings']
+    bindings.trace = trace
     const answer = (needsGuard ? serveGuarded : serveRoutes)(request, bindings, executionCtx)
     const done = (res: Response): Response | Promise<Response> =>
       trace.secrets.length > 0

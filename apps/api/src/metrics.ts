@@ -3,6 +3,13 @@ import type { CycleObservation, DecisionLoop, Services } from '@edge-mining/serv
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 type MinerStatus = (typeof MINER_STATUSES)[number]
+
+interface RequestCount {
+  method: string
+  route: string
+  status: string
+  count: number
+}
 const STATUSES: readonly MinerStatus[] = ['unknown', 'off', 'on', 'starting', 'stopping', 'error']
 
 /** Counters of the pool-data cache, as `http-cache`'s `stats()` answers them. */
@@ -103,12 +110,21 @@ export function createMetrics(options: {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   })
-  // Counted in a plain map per request (prom-client's labelled inc costs more than a whole
-  // /health answer) and handed to the counter when Prometheus scrapes.
-  const answered = new Map<
-    string,
-    { method: string; route: string; status: string; count: number }
-  >()
+  // Counted in plain maps per request (prom-client's labelled inc costs more than a whole
+  // /health answer) and handed to the counter when Prometheus scrapes. Keyed by the route
+  // pattern (a string whose hash V8 keeps), then by status and method as one number: a key
+  // built per request would be hashed per request.
+  const answered = new Map<string, Map<number, RequestCount>>()
+  // A small number per method name, in the order first seen (Node's parser knows ~35).
+  const methods = new Map<string, number>()
+  const methodIndex = (method: string): number => {
+    let index = methods.get(method)
+    if (index === undefined) {
+      index = methods.size
+      methods.set(method, index)
+    }
+    return index
+  }
   new Counter({
     name: 'edge_mining_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern and status',
@@ -116,8 +132,10 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.reset()
-      for (const { method, route, status, count } of answered.values()) {
-        this.inc({ method, route, status }, count)
+      for (const counts of answered.values()) {
+        for (const { method, route, status, count } of counts.values()) {
+          this.inc({ method, route, status }, count)
+        }
       }
     },
   })
@@ -269,10 +287,15 @@ export function createMetrics(options: {
   return {
     registry,
     countRequest(method, route, status) {
-      const key = `${method} ${status} ${route}`
-      const entry = answered.get(key)
+      let counts = answered.get(route)
+      if (!counts) {
+        counts = new Map()
+        answered.set(route, counts)
+      }
+      const key = methodIndex(method) * 1000 + status
+      const entry = counts.get(key)
       if (entry) entry.count += 1
-      else answered.set(key, { method, route, status: String(status), count: 1 })
+      else counts.set(key, { method, route, status: String(status), count: 1 })
     },
     observe,
     close: unsubscribe,
