@@ -98,6 +98,16 @@ async function scrubResponse(res: Response, secrets: readonly string[]): Promise
   return new Response(clean, { status: res.status, statusText: res.statusText, headers })
 }
 
+/**
+ * Whether the request says where a browser page comes from (Origin): only those may need CORS.
+ * Node's own header record is read when the server passes it, which spares building a Headers
+ * object for a request that never reads one.
+ */
+function fromBrowser(request: Request, bindings: ApiEnv['Bindings']): boolean {
+  const headers = bindings.incoming?.headers
+  return headers ? headers.origin !== undefined : request.headers.has('origin')
+}
+
 /** A describeRoute middleware: it only documents its route (hono-openapi reads its spec). */
 function isDescription(handler: unknown): boolean {
   const openapi = (handler as { [uniqueSymbol]?: { spec?: unknown } })[uniqueSymbol]
@@ -322,20 +332,22 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
    */
   const serveRoutes = served.fetch
   const serveGuarded = guarded.fetch
+  const complete = (request: Request, res: Response, trace: RequestTrace, started: number) =>
+    trace.secrets.length > 0
+      ? scrubResponse(res, trace.secrets).then((clean) => finish(request, clean, trace, started))
+      : finish(request, res, trace, started)
   app.fetch = (request, env, executionCtx) => {
     const started = now()
     const trace: RequestTrace = { secrets: [] }
-    const needsGuard = !BODYLESS_METHODS.has(request.method) || request.headers.has('origin')
     // @hono/node-server hands each request its own bindings object ({ incoming, outgoing }): the
     // trace joins it (a spread into a new object costs more than the rest of this function).
     const bindings = (env ?? {}) as ApiEnv['Bindings']
     bindings.trace = trace
+    const needsGuard = !BODYLESS_METHODS.has(request.method) || fromBrowser(request, bindings)
     const answer = (needsGuard ? serveGuarded : serveRoutes)(request, bindings, executionCtx)
-    const done = (res: Response): Response | Promise<Response> =>
-      trace.secrets.length > 0
-        ? scrubResponse(res, trace.secrets).then((clean) => finish(request, clean, trace, started))
-        : finish(request, res, trace, started)
-    return answer instanceof Promise ? answer.then(done) : done(answer)
+    return answer instanceof Promise
+      ? answer.then((res) => complete(request, res, trace, started))
+      : complete(request, answer, trace, started)
   }
 
   return app

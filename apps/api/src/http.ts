@@ -1,4 +1,5 @@
 import { describeValue } from '@edge-mining/domain'
+import type { HttpBindings } from '@hono/node-server'
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
 import { type DescribeRouteOptions, validator as openApiValidator, resolver } from 'hono-openapi'
 import type * as v from 'valibot'
@@ -15,9 +16,9 @@ export interface RequestTrace {
   route?: string
 }
 
-/** The bindings every route sees: the request's trace, next to the server's own (node-server's `incoming`/`outgoing`). */
+/** The bindings every route sees: the request's trace, beside node-server's `incoming`/`outgoing`. */
 export interface ApiEnv {
-  Bindings: { trace: RequestTrace }
+  Bindings: Partial<HttpBindings> & { trace: RequestTrace }
 }
 
 /** An error that already knows its HTTP answer: status, `{"detail"}` and extra headers. */
