@@ -30,6 +30,7 @@ import {
 import { logRequest, logsRequest } from './logging'
 import type { LoopControl } from './loop-control'
 import { type CacheCounters, createMetrics, type Metrics } from './metrics'
+import { createMemoRouter } from './router'
 import { createEnergySourceRoutes } from './routes/energy-sources'
 import {
   createEnergyAdapterRoutes,
@@ -285,7 +286,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
   // holds the same handlers without the describeRoute steps, which only document: each step
   // is one more promise per request, and a route whose one handler answers synchronously
   // (/health, the listings) is written back in the same tick.
-  const served = new Hono<ApiEnv>({ strict: false })
+  const served = new Hono<ApiEnv>({ strict: false, router: createMemoRouter() })
   served.onError(answerError)
   served.notFound(answerNotFound)
   for (const { method, path, handler } of app.routes) {
@@ -301,7 +302,7 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
     })
   }
   // The same routes behind the guard, for requests with a body or from a browser.
-  const guarded = new Hono<ApiEnv>({ strict: false })
+  const guarded = new Hono<ApiEnv>({ strict: false, router: createMemoRouter() })
   guarded.onError(answerError)
   guarded.notFound(answerNotFound)
   guarded.use('*', guard)
