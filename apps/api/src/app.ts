@@ -11,6 +11,7 @@ import {
 import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import { cors } from 'hono/cors'
+import { routePath } from 'hono/route'
 import { METHOD_NAME_ALL } from 'hono/router'
 import { describeRoute, openAPIRouteHandler, uniqueSymbol } from 'hono-openapi'
 import * as v from 'valibot'
@@ -156,6 +157,9 @@ export function createApp(options: CreateAppOptions): Hono<ApiEnv> {
    * object.
    */
   const guard: MiddlewareHandler<ApiEnv> = (c, next) => {
+    // A request the guard refuses (413) never reaches its route's handlers: name the route here.
+    const route = routePath(c, -1)
+    if (!route.endsWith('*')) c.env.trace.route = route
     const routes: Next = c.req.header('origin')
       ? async () => {
           // A preflight is answered by cors itself, without the routes.

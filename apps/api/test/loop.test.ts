@@ -247,6 +247,12 @@ describe('GET /metrics', () => {
     await request('/health')
     await request(`${V1}/miners/0b7f9e4c-5d2a-4c3b-9e8f-1a2b3c4d5e6f`)
     await request('/no/such/page/at-all')
+    // Refused by the body limit before the route runs: still counted under its route.
+    await request(`${V1}/miners`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(70_000) }),
+    })
     const res = await request('/metrics')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/)
@@ -258,6 +264,7 @@ describe('GET /metrics', () => {
         { labels: '{method="GET",route="/health",status="200"}', value: 1 },
         { labels: '{method="GET",route="/api/v1/miners/:id",status="404"}', value: 1 },
         { labels: '{method="GET",route="unmatched",status="404"}', value: 1 },
+        { labels: '{method="POST",route="/api/v1/miners",status="413"}', value: 1 },
       ]),
     )
     expect(text).not.toContain('0b7f9e4c')
