@@ -4,6 +4,7 @@ export {
   type TelegramFault,
 } from './core/faults'
 export type { SinkBaseOptions } from './core/options'
+export { keepsPromise, type ReadmeSnippetRun, runReadmeSnippet } from './core/readme-snippet'
 export type { SinkRequestLogEntry, SinkTimers } from './core/server'
 export {
   decodeHeaderValue,
